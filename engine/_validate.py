@@ -1,0 +1,89 @@
+"""Validate located YAML data against a pydantic model, turning errors into diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import types
+from collections.abc import Iterable
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from engine._yaml import Loc, Located
+from schemas.diagnostics import Diagnostic
+
+__all__ = ["did_you_mean", "validate_model"]
+
+M = TypeVar("M", bound=BaseModel)
+
+_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
+_TYPE_ERRORS = ("_type", "_parsing", "model_attributes_type", "dict_type", "tuple_type")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or nothing when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def validate_model(model: type[M], located: Located) -> tuple[M | None, list[Diagnostic]]:
+    """The validated model, or ``None`` and one diagnostic per problem pydantic found."""
+    try:
+        return model.model_validate(located.data), []
+    except ValidationError as exc:
+        return None, [_diagnostic(model, located, error) for error in exc.errors()]
+
+
+def _diagnostic(model: type[BaseModel], located: Located, error: ErrorDetails) -> Diagnostic:
+    loc: Loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        field = str(loc[-1])
+        known = _fields_at(model, loc[:-1])
+        where = _describe(loc[:-1])
+        message = f"{where} has no field {field!r}{did_you_mean(field, known)}"
+        return located.diagnostic(loc, "unknown-field", message, key=True)
+    if kind == "missing":
+        return located.diagnostic(
+            loc[:-1], "missing-field", f"{_describe(loc[:-1])} needs field {loc[-1]!r}"
+        )
+    code = "wrong-type" if kind.endswith(_TYPE_ERRORS) else "invalid-value"
+    value = error.get("input")
+    shown = f" (got {value!r})" if isinstance(value, (str, int, float, bool)) else ""
+    return located.diagnostic(loc, code, f"{_describe(loc)}: {error['msg']}{shown}")
+
+
+def _describe(loc: Loc) -> str:
+    """A readable path such as ``stages[2].clause``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the document"
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Field names of the model that sits at ``loc`` inside ``model``, if we can tell."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = [a for a in get_args(current) if a is not Ellipsis]
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            current = info.annotation if info else None
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` → ``X``."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation

@@ -1,0 +1,115 @@
+"""YAML loading that keeps every key's and value's position and rejects duplicate keys.
+
+A plain ``yaml.safe_load`` loses positions, so diagnostics could not say where a problem is.
+We compose the node graph ourselves and record ``path → (line, column)`` as we build data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from schemas.diagnostics import Diagnostic
+
+__all__ = ["Loc", "Located", "load_yaml_file", "load_yaml_text"]
+
+Loc = tuple[str | int, ...]
+"""A path into loaded data, e.g. ``("stages", 2, "clause", "builds_on", 0, "stage")``."""
+
+
+@dataclass
+class Located:
+    """Loaded YAML data with the position of every value and mapping key in it."""
+
+    file: str
+    data: Any
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def where(self, loc: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
+        """The 1-based (line, column) of ``loc``, or of its nearest located ancestor."""
+        path = tuple(loc)
+        if key and path in self.keys:
+            return self.keys[path]
+        while path and path not in self.values:
+            path = path[:-1]
+        return self.values.get(path, (1, 1))
+
+    def diagnostic(
+        self, loc: Iterable[str | int], code: str, message: str, *, key: bool = False
+    ) -> Diagnostic:
+        line, column = self.where(loc, key=key)
+        return Diagnostic(file=self.file, line=line, column=column, code=code, message=message)
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, recording positions on the way."""
+
+    def __init__(self, located: Located) -> None:
+        self.located = located
+        self.scalars = SafeConstructor()
+
+    def build(self, node: Node, loc: Loc) -> Any:
+        self.located.values[loc] = _position(node)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self.scalars.construct_object(node, deep=True)
+
+    def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.scalars.construct_object(key_node, deep=True)
+            if not isinstance(key_node, ScalarNode) or isinstance(key, (list, dict)):
+                self._report(key_node, "wrong-type", "mapping keys must be plain scalars")
+                continue
+            if key in result:
+                first_line = self.located.keys[(*loc, key)][0]
+                self._report(
+                    key_node, "duplicate-key", f"key {key!r} already appears on line {first_line}"
+                )
+                continue
+            self.located.keys[(*loc, key)] = _position(key_node)
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+    def _report(self, node: Node, code: str, message: str) -> None:
+        line, column = _position(node)
+        self.located.diagnostics.append(
+            Diagnostic(file=self.located.file, line=line, column=column, code=code, message=message)
+        )
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def load_yaml_text(text: str, file: str) -> Located:
+    """Parse ``text``; syntax and duplicate-key problems land in ``.diagnostics``."""
+    located = Located(file=file, data=None)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        located.diagnostics.append(
+            Diagnostic(file=file, line=line, column=column, code="yaml-syntax", message=message)
+        )
+        return located
+    if node is not None:
+        located.data = _Builder(located).build(node, ())
+    return located
+
+
+def load_yaml_file(path: Path, display: str | None = None) -> Located:
+    """Read and parse a YAML file; ``display`` is the name diagnostics use for it."""
+    return load_yaml_text(path.read_text(encoding="utf-8"), display or str(path))

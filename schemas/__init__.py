@@ -1,0 +1,39 @@
+"""The language every part of appraise speaks: pydantic models, importing nothing of ours."""
+
+from schemas.diagnostics import Diagnostic
+from schemas.framework import (
+    ConductGate,
+    EvidenceSource,
+    Framework,
+    Modality,
+    ModalityLadder,
+    Prerequisite,
+    RatingScale,
+    RequiredStatement,
+    ScaleLevel,
+    Source,
+    Stage,
+    StageClause,
+    StageRequirement,
+    StandardNode,
+    Statement,
+)
+
+__all__ = [
+    "ConductGate",
+    "Diagnostic",
+    "EvidenceSource",
+    "Framework",
+    "Modality",
+    "ModalityLadder",
+    "Prerequisite",
+    "RatingScale",
+    "RequiredStatement",
+    "ScaleLevel",
+    "Source",
+    "Stage",
+    "StageClause",
+    "StageRequirement",
+    "StandardNode",
+    "Statement",
+]
