@@ -32,7 +32,23 @@ def validate_model(model: type[M], located: Located) -> tuple[M | None, list[Dia
     try:
         return model.model_validate(located.data), []
     except ValidationError as exc:
-        return None, [_diagnostic(model, located, error) for error in exc.errors()]
+        errors = _without_echoes(exc.errors())
+        return None, [_diagnostic(model, located, error) for error in errors]
+
+
+def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop a list's length error when an item of the same list already has its own error."""
+    item_parents = {
+        tuple(e["loc"][:i])
+        for e in errors
+        for i, part in enumerate(e["loc"])
+        if isinstance(part, int)
+    }
+    return [
+        e
+        for e in errors
+        if not (e["type"] in ("too_short", "too_long") and tuple(e["loc"]) in item_parents)
+    ]
 
 
 def _diagnostic(model: type[BaseModel], located: Located, error: ErrorDetails) -> Diagnostic:

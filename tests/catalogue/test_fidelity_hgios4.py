@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
 
+from engine.catalogue import load_framework
 from schemas.framework import Framework
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,8 +125,7 @@ EVIDENCE_SOURCES = [
 
 @pytest.fixture(scope="module")
 def framework() -> Framework:
-    with FRAMEWORK_PATH.open(encoding="utf-8") as handle:
-        return Framework.model_validate(yaml.safe_load(handle))
+    return load_framework(FRAMEWORK_PATH, expected_id="hgios4")
 
 
 def test_identity(framework: Framework) -> None:

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
+from engine.catalogue import load_framework
 from schemas.framework import Framework
 
 FRAMEWORK_FILE = Path(__file__).resolve().parents[2] / "rules" / "isp" / "framework.yaml"
@@ -112,7 +112,7 @@ REPAIRS = {
 
 @pytest.fixture(scope="module")
 def framework() -> Framework:
-    return Framework.model_validate(yaml.safe_load(FRAMEWORK_FILE.read_text(encoding="utf-8")))
+    return load_framework(FRAMEWORK_FILE, expected_id="isp")
 
 
 def _texts_under(framework: Framework, number: str) -> list[str]:

@@ -10,8 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
+from engine.catalogue import load_framework
 from schemas.framework import Framework
 
 FRAMEWORK_PATH = Path(__file__).resolve().parents[2] / "rules" / "wales-leaders" / "framework.yaml"
@@ -78,7 +78,7 @@ SPOT_CHECKS = {
 
 @pytest.fixture(scope="module")
 def framework() -> Framework:
-    return Framework.model_validate(yaml.safe_load(FRAMEWORK_PATH.read_text(encoding="utf-8")))
+    return load_framework(FRAMEWORK_PATH, expected_id="wales-leaders")
 
 
 def test_identity(framework: Framework) -> None:
