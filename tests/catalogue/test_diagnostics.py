@@ -1,4 +1,4 @@
-"""One test per framework diagnostic code, each on a small broken file, asserting the exact place."""
+"""One test per framework diagnostic code, on a small broken file, asserting the exact place."""
 
 from __future__ import annotations
 

@@ -1,0 +1,89 @@
+"""The appraise command line, run as a person would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from schemas.framework import Framework
+from service.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_frameworks_table_lists_all_four_with_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "frameworks")
+    assert code == 0
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[2:]}
+    assert set(rows) == {"hampshire", "hgios4", "isp", "wales-leaders"}
+    assert rows["hampshire"][-5:] == ["7", "8", "43", "524", "3"]
+
+
+def test_show_stage_prints_cumulative_requirement(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "framework", "show", "hampshire", "--stage", "mpr", "--standard", "1.1"
+    )
+    assert code == 0
+    assert "8 statements required under standard 1.1" in out
+    assert "Builds on: ECT 1, ECT 2" in out
+    assert "[Confidently; from ECT 1] ts.1.1.ect1.1:" in out
+    assert "[Independently; from MPR] ts.1.1.mpr.3:" in out
+
+
+def test_show_without_stage_prints_scale_and_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "framework", "show", "hgios4")
+    assert code == 0
+    assert "Excellent (excellent)" in out
+    assert "Children leading learning" in out and "[2 statements]" in out
+
+
+def test_export_is_the_model_serialisation(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "framework", "export", "wales-leaders")
+    assert code == 0
+    framework = Framework.model_validate_json(out)
+    assert framework.id == "wales-leaders" and len(framework.statements) == 37
+
+
+def test_schema_validates_field_names(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema", "framework")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["additionalProperties"] is False
+    assert {"scale", "stages", "statements"} <= set(schema["properties"])
+
+
+def test_unknown_stage_exits_2_with_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "framework", "show", "hampshire", "--stage", "mrp")
+    assert (code, out) == (2, "")
+    assert "did you mean 'mpr'?" in err
+
+
+def test_broken_rules_dir_exits_1_listing_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "framework.yaml").write_text("id: x\nid: y\ntitel: T\n")
+    code, _, err = run(capsys, "--rules", str(tmp_path), "frameworks")
+    assert code == 1
+    assert "framework.yaml:2:1: duplicate-key: key 'id' already appears on line 1" in err
+    assert (
+        "framework.yaml:3:1: unknown-field: "
+        "the document has no field 'titel' (did you mean 'title'?)" in err
+    )
+
+
+def test_entry_point_is_installed() -> None:
+    exe = Path(sys.executable).with_name("appraise")
+    result = subprocess.run([str(exe), "frameworks"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "hampshire" in result.stdout
