@@ -1,4 +1,4 @@
-"""Property: a later stage requires every statement an earlier one does, never at a weaker modality."""
+"""Property: a later stage requires what an earlier one does, never at a weaker modality."""
 
 from __future__ import annotations
 
