@@ -1,0 +1,122 @@
+"""The facts rules can match: every fact type, its fields and their types.
+
+This is the contract between fact derivation (``engine.facts``) and the rule compiler
+(``engine.compiler``): the compiler rejects a field or a comparison that is not declared here,
+and derivation is tested to produce exactly these fields with exactly these types. Every fact
+also carries ``id`` (unique within a case) and ``evidence`` (the evidence ids behind it), which
+rules cannot compare.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["FACT_TYPES", "MATCHABLE", "FieldType"]
+
+FieldType = Literal["int", "float", "bool", "str"]
+
+FACT_TYPES: dict[str, dict[str, FieldType]] = {
+    # One per case: who and where.
+    "review": {
+        "stage": "str",  # "" when the framework has no stages
+        "stage_rank": "int",  # index of the stage in the framework, -1 without stages
+        "appraiser_rating": "str",  # "" when none given
+    },
+    # One per case: the stage's whole cumulative requirement (all statements, stageless too).
+    "coverage": {
+        "required": "int",  # statements the stage requires
+        "met": "int",  # evidenced as a strength at or above the required modality
+        "evidenced": "int",  # evidenced as a strength at any modality
+        "ratio": "float",  # met / required (0.0 when nothing is required)
+        "concerns": "int",  # required statements with any in-window concern
+        "standards": "int",  # top-level standards with at least one required statement
+        "standards_met": "int",  # ... whose every required statement is met
+        "standards_with_concerns": "int",
+        "min_standard_ratio": "float",  # the lowest per-standard ratio
+        "min_stage_ratio": "float",  # the lowest stage-ledger ratio (1.0 without stages)
+    },
+    # One per top-level standard with at least one required statement.
+    "standard": {
+        "standard": "str",  # node id, e.g. ts.1
+        "number": "str",
+        "required": "int",
+        "met": "int",
+        "evidenced": "int",
+        "ratio": "float",
+        "concerns": "int",
+    },
+    # One per stage in the cumulative requirement (the stage ledger).
+    "ledger": {
+        "stage": "str",
+        "modality": "str",  # the modality this stage's statements are required at (own stage:
+        "required": "int",  # its own_modality; earlier stages: the raised one)
+        "met": "int",
+        "ratio": "float",
+    },
+    # One per modality: how many in-scope statements are evidenced at or above it.
+    "modality": {
+        "modality": "str",
+        "rank": "int",
+        "statements": "int",  # distinct statements shown as a strength at or above this modality
+        "ratio": "float",  # statements / coverage.required
+    },
+    # One per practice level that statements carry (e.g. Wales effective / sustained).
+    "level": {
+        "level": "str",
+        "rank": "int",
+        "required": "int",
+        "met": "int",
+        "ratio": "float",
+        "concerns": "int",
+    },
+    # One per case.
+    "objectives": {
+        "count": "int",
+        "assessed": "int",  # count - not_assessed
+        "exceeded": "int",
+        "met": "int",
+        "partially_met": "int",
+        "not_met": "int",
+        "not_assessed": "int",
+        "met_or_better_ratio": "float",  # (exceeded + met) / assessed, 0.0 when none assessed
+        "exceeded_ratio": "float",  # exceeded / assessed
+    },
+    # One per case: evidence of the next stage's own statements (strengths only).
+    "beyond": {
+        "next_stage": "str",  # "" at the last stage or without stages
+        "statements": "int",
+        "standards": "int",  # distinct top-level standards those statements sit under
+        "source_kinds": "int",  # distinct triangulation sources among that evidence
+    },
+    # One per case: is there enough evidence to judge?
+    "sufficiency": {
+        "items": "int",  # in-window evidence items
+        "excluded": "int",  # items outside the cycle (reported, not used)
+        "kinds": "int",  # distinct evidence kinds in window
+        "source_kinds": "int",  # distinct of direct-observation / quantitative-data / peoples-views
+        "recorders": "int",  # distinct people who recorded in-window evidence
+        "tags": "int",  # in-window tags
+    },
+    # One per case.
+    "circumstances": {
+        "protected_absence_days": "int",  # maternity/parental and disability-related, in cycle
+        "protected_absence": "bool",
+        "other_absence_days": "int",
+        "cycle_days": "int",
+        "worked_days": "int",  # cycle days less protected absence
+        "worked_fraction": "float",  # worked_days / cycle_days
+        "in_induction": "bool",
+        "in_capability": "bool",
+        "part_time_fraction": "float",
+    },
+    # One per case.
+    "conduct": {
+        "concern": "bool",
+    },
+    # Asserted by rules (`then: conclude: NAME`), never by derivation.
+    "conclusion": {
+        "name": "str",
+    },
+}
+
+MATCHABLE = frozenset(FACT_TYPES)

@@ -1,0 +1,124 @@
+"""A rule set: parameters, declarative rules and how their proposals resolve to one result.
+
+Conditions are small strings (``"ratio >= param.achieved_min_coverage"``) that our own compiler
+parses and type-checks against the fact contract; nothing in a rule set is ever ``eval``-ed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    model_validator,
+)
+
+from schemas._base import DottedId, Frozen, Slug
+
+__all__ = [
+    "STATUSES",
+    "FactSettings",
+    "Parameter",
+    "Pattern",
+    "Purpose",
+    "Resolution",
+    "Rule",
+    "RuleSet",
+    "Status",
+    "Then",
+]
+
+Status = Literal["insufficient_evidence", "needs_human_review"]
+STATUSES: tuple[str, ...] = ("insufficient_evidence", "needs_human_review")
+ParamName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Parameter(Frozen):
+    """A named threshold with its default and the reason for it."""
+
+    type: Literal["int", "float", "bool", "str"]
+    default: StrictBool | StrictInt | StrictFloat | StrictStr
+    reason: str = Field(min_length=1)
+    min: float | None = None
+    max: float | None = None
+
+
+class Pattern(Frozen):
+    """One fact a rule matches: its type, an optional alias, and conditions on its fields."""
+
+    fact: str
+    as_: Slug | None = Field(default=None, alias="as")
+    where: tuple[str, ...] = ()
+
+
+class Then(Frozen):
+    """What a rule does when it fires: exactly one of propose, status or conclude."""
+
+    propose: Slug | None = Field(default=None, description="A rating id on the framework's scale.")
+    status: Status | None = None
+    conclude: Slug | None = Field(default=None, description="A conclusion other rules can match.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Then:
+        chosen = [v for v in (self.propose, self.status, self.conclude) if v is not None]
+        if len(chosen) != 1:
+            raise ValueError("give exactly one of 'propose', 'status' or 'conclude'")
+        return self
+
+
+class Rule(Frozen):
+    """A declarative rule: when these facts hold, do this, for this reason."""
+
+    id: DottedId
+    description: str
+    source: str = Field(description="Citation of the policy or document the rule encodes.")
+    when: tuple[Pattern, ...] = Field(min_length=1)
+    then: Then
+    reason: str = Field(description="Template naming facts, e.g. '{coverage.ratio|percent} met'.")
+    priority: int = Field(default=0, description="Lower runs first (durable-rules 'pri').")
+
+
+class Resolution(Frozen):
+    """How proposals become one result: the first outcome in ``order`` that any rule proposed."""
+
+    strategy: Literal["first-in-order"] = "first-in-order"
+    order: tuple[str, ...] = Field(description="Statuses and rating ids, highest precedence first.")
+    expected: Slug = Field(description="The rating that means expectations are met.")
+    rationale: str | None = None
+
+
+class FactSettings(Frozen):
+    """How facts are derived for this rule set."""
+
+    required_modality: Slug | None = Field(
+        default=None,
+        description="Modality required of statements with no stage and no practice level "
+        "(frameworks without stages). Default: the weakest modality.",
+    )
+
+
+class Purpose(Frozen):
+    """What a result is for: e.g. a pay recommendation, or induction progress at ECT stages."""
+
+    default: str = "pay-recommendation"
+    stages: dict[Slug, str] = Field(default_factory=dict)
+
+
+class RuleSet(Frozen):
+    """A school's policy as data: compiled once, evaluated for many reviews."""
+
+    id: DottedId
+    framework: Slug
+    version: str
+    title: str
+    description: str | None = None
+    facts: FactSettings = FactSettings()
+    purpose: Purpose = Purpose()
+    parameters: dict[ParamName, Parameter] = Field(default_factory=dict)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+    resolution: Resolution
