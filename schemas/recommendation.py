@@ -102,7 +102,7 @@ class NextSteps(Frozen):
 
 
 class DecisionRecord(Frozen):
-    """The seal that lets a result be replayed: exact rule set, exact input, engine version, time."""
+    """The seal that lets a result be replayed: rule set, input, engine version, time."""
 
     ruleset: DottedId
     ruleset_hash: str
