@@ -28,7 +28,15 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
         "met": "int",  # evidenced as a strength at or above the required modality
         "evidenced": "int",  # evidenced as a strength at any modality
         "ratio": "float",  # met / required (0.0 when nothing is required)
+        "evidenced_ratio": "float",  # evidenced / required
         "concerns": "int",  # required statements with any in-window concern
+        # A *unit* is the tree node statements sit `under` (a sub-standard, theme, element…).
+        # The sources are holistic ("not a checklist"): a unit is met when at least one of its
+        # required statements is met, so rules can weigh breadth without demanding every bullet.
+        "units": "int",  # units with at least one required statement
+        "units_met": "int",
+        "unit_ratio": "float",  # units_met / units
+        "min_stage_unit_ratio": "float",  # the lowest ledger unit_ratio (1.0 without stages)
         "standards": "int",  # top-level standards with at least one required statement
         "standards_met": "int",  # ... whose every required statement is met
         "standards_with_concerns": "int",
@@ -44,6 +52,9 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
         "evidenced": "int",
         "ratio": "float",
         "concerns": "int",
+        "units": "int",
+        "units_met": "int",
+        "unit_ratio": "float",
     },
     # One per stage in the cumulative requirement (the stage ledger).
     "ledger": {
@@ -52,6 +63,9 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
         "required": "int",  # its own_modality; earlier stages: the raised one)
         "met": "int",
         "ratio": "float",
+        "units": "int",  # units holding this stage's required statements
+        "units_met": "int",  # ... with at least one of this stage's statements met
+        "unit_ratio": "float",
     },
     # One per modality: how many in-scope statements are evidenced at or above it.
     "modality": {

@@ -1,0 +1,108 @@
+"""Evaluate a review with a compiled rule set: facts → Rete → proposals → one resolved result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass
+
+from engine._durable import ENGINE_VERSION, RawFiring
+from engine.compiler import CompiledRules, render_reason
+from engine.facts import CaseFacts, derive_facts
+from engine.reviews import validate_review
+from schemas.recommendation import Firing, Proposal, Trace
+from schemas.review import Review
+from schemas.ruleset import STATUSES
+
+__all__ = ["Decision", "Evaluator", "input_hash"]
+
+NO_PROPOSAL = "No rule proposed a result, so a person must decide."
+_case_ids = itertools.count()
+
+
+def input_hash(review: Review) -> str:
+    """The hash of the review's canonical JSON, which seals what was evaluated."""
+    canonical = json.dumps(review.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The resolved result of one evaluation, before it is explained."""
+
+    outcome: str  # "rated", or a status
+    rating: str | None
+    winner: str  # the resolution entry that won
+    decided_by: tuple[str, ...]
+    proposals: tuple[Proposal, ...]
+    firings: tuple[RawFiring, ...]
+    facts: CaseFacts
+
+    def rank(self, scale: list[str]) -> int:
+        """Position on the scale (higher is better), -1 for a status."""
+        return scale.index(self.rating) if self.rating else -1
+
+
+class Evaluator:
+    """Evaluates reviews with one compiled rule set; cheap to call many times."""
+
+    def __init__(self, compiled: CompiledRules) -> None:
+        self.compiled = compiled
+        self.framework = compiled.framework
+        self.scale = [level.id for level in compiled.framework.scale.levels]
+
+    def decide(self, review: Review, *, validate: bool = True) -> Decision:
+        """Derive facts, run the rules and resolve their proposals to one outcome."""
+        if validate:
+            validate_review(self.framework, review)
+        facts = derive_facts(self.framework, self.compiled.ruleset.facts, review)
+        firings = tuple(self.compiled.engine.run(f"case-{next(_case_ids)}", list(facts.facts)))
+        proposals = tuple(p for f in firings if (p := self._proposal(f)) is not None)
+        winner = self._resolve(proposals)
+        decided_by = tuple(dict.fromkeys(p.rule for p in proposals if p.outcome == winner))
+        rating = None if winner in STATUSES else winner
+        outcome = "rated" if rating else winner
+        return Decision(outcome, rating, winner, decided_by, proposals, firings, facts)
+
+    def _proposal(self, firing: RawFiring) -> Proposal | None:
+        rule = self.compiled.rule(firing.rule)
+        outcome = rule.then.propose or rule.then.status
+        if outcome is None:
+            return None
+        reason = render_reason(rule.reason, firing.matched, self.compiled.parameters)
+        evidence = sorted({e for fact in firing.matched.values() for e in fact.get("evidence", [])})
+        return Proposal(rule=rule.id, outcome=outcome, reason=reason, evidence=tuple(evidence))
+
+    def _resolve(self, proposals: tuple[Proposal, ...]) -> str:
+        proposed = {p.outcome for p in proposals}
+        for outcome in self.compiled.ruleset.resolution.order:
+            if outcome in proposed:
+                return outcome
+        return "needs_human_review"
+
+    def trace(self, decision: Decision) -> Trace:
+        """The typed trace of a decision: every firing in order with the facts it matched."""
+        firings = tuple(
+            Firing(seq=f.seq, rule=f.rule, action=self._action(f.rule), matched=f.matched)
+            for f in decision.firings
+        )
+        return Trace(
+            engine_version=ENGINE_VERSION,
+            ruleset=self.compiled.ruleset.id,
+            ruleset_hash=self.compiled.content_hash,
+            firings=firings,
+        )
+
+    def _action(self, rule_id: str) -> str:
+        then = self.compiled.rule(rule_id).then
+        if then.propose:
+            return f"propose {then.propose}"
+        if then.status:
+            return f"status {then.status}"
+        return f"conclude {then.conclude}"
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

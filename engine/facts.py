@@ -1,0 +1,518 @@
+"""Deterministic fact derivation: a checked review becomes the facts the rules engine matches.
+
+Every fact is a dict with ``t`` (its type in ``engine.fact_types.FACT_TYPES``), ``id`` (unique in
+the case), exactly the declared fields with exactly the declared Python types, and ``evidence``:
+the sorted ids of the in-window evidence items behind it. The result depends only on the
+framework, the settings and the review's content, never on the order of its evidence or tags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from engine._validate import did_you_mean
+from engine.errors import NotFoundError
+from engine.reviews import validate_review
+from engine.stages import ancestors, find_stage, modality_rank, stage_requirement
+from engine.tree import TreeIndex
+from schemas.framework import Framework, Statement
+from schemas.recommendation import ExcludedEvidence, LedgerRow
+from schemas.review import (
+    PROTECTED_ABSENCE,
+    SOURCE_KIND_OF,
+    AbsencePeriod,
+    EvidenceItem,
+    Review,
+    Tag,
+)
+from schemas.ruleset import FactSettings
+
+__all__ = [
+    "TRIANGULATION",
+    "CaseFacts",
+    "StatementFacts",
+    "derive_facts",
+    "in_window",
+    "next_stage",
+]
+
+TRIANGULATION = ("direct-observation", "quantitative-data", "peoples-views")
+"""The evidence sources that count towards triangulation (``SOURCE_KIND_OF`` values)."""
+
+Fact = dict[str, object]
+
+
+@dataclass(frozen=True)
+class StatementFacts:
+    """What the in-window evidence shows about one in-scope statement.
+
+    ``required`` is the modality the stage requires it at, or ``None`` for a next-stage statement
+    (which is then never ``met``). ``shown`` lists each strength as (evidence id, modality).
+    """
+
+    statement: str
+    under: str
+    standard: str
+    stage: str | None
+    required: str | None
+    best: str | None
+    met: bool
+    concern: bool
+    shown: tuple[tuple[str, str], ...]
+    strengths: tuple[str, ...]
+    concerns: tuple[str, ...]
+
+    @property
+    def evidenced(self) -> bool:
+        """Shown as a strength at any modality."""
+        return self.best is not None
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """Every in-window evidence id tagged on it, strength or concern."""
+        return tuple(sorted({*self.strengths, *self.concerns}))
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """The facts of one case, and the details explanations are written from."""
+
+    facts: tuple[Fact, ...]
+    statements: dict[str, StatementFacts]
+    ledger: tuple[LedgerRow, ...]
+    excluded: tuple[ExcludedEvidence, ...]
+    required: dict[str, str]
+    next_stage: str
+    used: tuple[str, ...]
+
+    def of_type(self, fact_type: str) -> tuple[Fact, ...]:
+        """The facts of one type, in derivation order."""
+        return tuple(f for f in self.facts if f["t"] == fact_type)
+
+    def fact(self, fact_id: str) -> Fact:
+        """The fact with ``fact_id`` (e.g. ``coverage``, ``standard:ts.1``)."""
+        for found in self.facts:
+            if found["id"] == fact_id:
+                return found
+        raise NotFoundError(f"no fact {fact_id!r}")
+
+
+@dataclass(frozen=True)
+class _Case:
+    """What every fact builder needs, computed once per case."""
+
+    framework: Framework
+    review: Review
+    rank: dict[str, int]
+    tree: TreeIndex
+    required: dict[str, str]
+    stages: tuple[str, ...]
+    next_stage: str
+    window: tuple[EvidenceItem, ...]
+    statements: dict[str, StatementFacts]
+
+    def required_facts(self) -> list[StatementFacts]:
+        return [s for s in self.statements.values() if s.required is not None]
+
+
+def derive_facts(framework: Framework, settings: FactSettings, review: Review) -> CaseFacts:
+    """The facts of ``review`` (checked with ``validate_review``) under ``framework``."""
+    case = _case(framework, settings, review)
+    ledger = _ledger(case)
+    excluded = _excluded(review)
+    facts = _all_facts(case, ledger, len(excluded))
+    return CaseFacts(
+        facts=facts,
+        statements=case.statements,
+        ledger=ledger,
+        excluded=excluded,
+        required=case.required,
+        next_stage=case.next_stage,
+        used=tuple(sorted(item.id for item in case.window)),
+    )
+
+
+def _case(framework: Framework, settings: FactSettings, review: Review) -> _Case:
+    rank = modality_rank(framework)
+    required, stages = _requirement(framework, settings, review)
+    following = next_stage(framework, review.stage)
+    window = tuple(item for item in review.evidence if in_window(review, item.date))
+    scope = [s for s in framework.statements if s.id in required or _owned(s, following)]
+    tree = TreeIndex.of(framework)
+    marks = _marks(window, {s.id for s in scope})
+    statements = {
+        s.id: _statement(s, required.get(s.id), marks.get(s.id, []), rank, tree) for s in scope
+    }
+    return _Case(framework, review, rank, tree, required, stages, following, window, statements)
+
+
+def _owned(statement: Statement, stage: str) -> bool:
+    return bool(stage) and statement.stage == stage
+
+
+def _requirement(
+    framework: Framework, settings: FactSettings, review: Review
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Statement id → required modality (framework order), and the ledger's stages."""
+    if framework.stages:
+        if review.stage is None:
+            validate_review(framework, review)  # raises InputError: missing-stage
+        requirement = stage_requirement(framework, str(review.stage))
+        return {i.statement: i.modality for i in requirement.items}, requirement.stages
+    default = _default_modality(framework, settings)
+    return {s.id: s.level or default for s in framework.statements}, ()
+
+
+def _default_modality(framework: Framework, settings: FactSettings) -> str:
+    """``settings.required_modality``, else the weakest modality."""
+    known = [m.id for m in framework.modalities.levels]
+    chosen = settings.required_modality or known[0]
+    if chosen not in known:
+        hint = did_you_mean(chosen, known)
+        raise NotFoundError(f"framework {framework.id!r} has no modality {chosen!r}{hint}")
+    return chosen
+
+
+def next_stage(framework: Framework, stage: str | None) -> str:
+    """The first later stage that builds on ``stage``, directly or not; "" when none."""
+    if stage is None or not framework.stages:
+        return ""
+    order = [s.id for s in framework.stages]
+    for later in order[order.index(stage) + 1 :]:
+        if stage in ancestors(framework, later):
+            return later
+    return ""
+
+
+def in_window(review: Review, date: dt.date) -> bool:
+    """True when ``date`` falls in the review cycle, both ends included."""
+    return review.cycle_start <= date <= review.cycle_end
+
+
+def _marks(window: Iterable[EvidenceItem], scope: set[str]) -> dict[str, list[tuple[Tag, str]]]:
+    """In-scope statement id → its in-window tags, each with the evidence id it came from."""
+    marks: dict[str, list[tuple[Tag, str]]] = {}
+    for item in window:
+        for tag in item.tags:
+            if tag.statement in scope:
+                marks.setdefault(tag.statement, []).append((tag, item.id))
+    return marks
+
+
+def _statement(
+    statement: Statement,
+    required: str | None,
+    marks: list[tuple[Tag, str]],
+    rank: dict[str, int],
+    tree: TreeIndex,
+) -> StatementFacts:
+    shown = sorted({(eid, t.modality) for t, eid in marks if t.polarity == "strength"})
+    concerns = sorted({eid for t, eid in marks if t.polarity == "concern"})
+    best = max((m for _, m in shown), key=rank.__getitem__, default=None)
+    met = required is not None and best is not None and rank[best] >= rank[required]
+    return StatementFacts(
+        statement=statement.id,
+        under=statement.under,
+        standard=tree.top[statement.under].id,
+        stage=statement.stage,
+        required=required,
+        best=best,
+        met=met,
+        concern=bool(concerns),
+        shown=tuple(shown),
+        strengths=tuple(sorted({eid for eid, _ in shown})),
+        concerns=tuple(concerns),
+    )
+
+
+def _excluded(review: Review) -> tuple[ExcludedEvidence, ...]:
+    """Evidence dated outside the cycle, by id, with why."""
+    excluded = [
+        ExcludedEvidence(id=item.id, date=item.date, reason=_why_excluded(review, item.date))
+        for item in review.evidence
+        if not in_window(review, item.date)
+    ]
+    return tuple(sorted(excluded, key=lambda e: e.id))
+
+
+def _why_excluded(review: Review, date: dt.date) -> str:
+    if date < review.cycle_start:
+        return f"dated {date}, before the cycle started on {review.cycle_start}"
+    return f"dated {date}, after the cycle ended on {review.cycle_end}"
+
+
+def _ledger(case: _Case) -> tuple[LedgerRow, ...]:
+    """One row per stage of the cumulative requirement, in framework order."""
+    return tuple(_ledger_row(case, stage) for stage in case.stages)
+
+
+def _ledger_row(case: _Case, stage_id: str) -> LedgerRow:
+    stage = find_stage(case.framework, stage_id)
+    group = [s for s in case.required_facts() if s.stage == stage_id]
+    modalities = [s.required for s in group if s.required is not None]
+    modality = max(modalities, key=case.rank.__getitem__, default=stage.clause.own_modality)
+    return LedgerRow(
+        stage=stage_id,
+        label=stage.label,
+        modality=modality,
+        required=len(group),
+        met=sum(s.met for s in group),
+        missing=tuple(s.statement for s in group if not s.met),
+    )
+
+
+def _fact(fact_type: str, ident: str, evidence: Iterable[str], **fields: object) -> Fact:
+    return {"t": fact_type, "id": ident, **fields, "evidence": sorted(set(evidence))}
+
+
+def _ratio(part: int, whole: int) -> float:
+    """``part / whole``, 0.0 when ``whole`` is 0."""
+    return part / whole if whole else 0.0
+
+
+def _float(fact: Fact, field: str) -> float:
+    value = fact[field]
+    assert isinstance(value, float)
+    return value
+
+
+def _evidence_of(group: Iterable[StatementFacts]) -> list[str]:
+    return sorted({eid for s in group for eid in s.evidence})
+
+
+def _all_facts(case: _Case, ledger: tuple[LedgerRow, ...], excluded: int) -> tuple[Fact, ...]:
+    """Every derived fact, in a fixed order: by type, then framework order."""
+    standards = _standard_facts(case)
+    ledger_facts = [_ledger_fact(case, row) for row in ledger]
+    return (
+        _review_fact(case),
+        _coverage_fact(case, standards, ledger_facts),
+        *standards,
+        *ledger_facts,
+        *_modality_facts(case),
+        *_level_facts(case),
+        _objectives_fact(case.review),
+        _beyond_fact(case),
+        _sufficiency_fact(case, excluded),
+        _circumstances_fact(case.review),
+        _fact("conduct", "conduct", [], concern=case.review.conduct.concern),
+    )
+
+
+def _review_fact(case: _Case) -> Fact:
+    stage = case.review.stage if case.framework.stages else None
+    order = [s.id for s in case.framework.stages]
+    return _fact(
+        "review",
+        "review",
+        [],
+        stage=stage or "",
+        stage_rank=order.index(stage) if stage else -1,
+        appraiser_rating=case.review.appraiser_rating or "",
+    )
+
+
+def _coverage_fact(case: _Case, standards: Sequence[Fact], ledger: Sequence[Fact]) -> Fact:
+    group = case.required_facts()
+    met = sum(s.met for s in group)
+    return _fact(
+        "coverage",
+        "coverage",
+        _evidence_of(group),
+        required=len(group),
+        met=met,
+        evidenced=sum(s.evidenced for s in group),
+        ratio=_ratio(met, len(group)),
+        concerns=sum(s.concern for s in group),
+        standards=len(standards),
+        standards_met=sum(f["met"] == f["required"] for f in standards),
+        standards_with_concerns=sum(f["concerns"] != 0 for f in standards),
+        min_standard_ratio=min((_float(f, "ratio") for f in standards), default=1.0),
+        min_stage_ratio=min((_float(f, "ratio") for f in ledger), default=1.0),
+    )
+
+
+def _standard_facts(case: _Case) -> list[Fact]:
+    """One fact per top-level standard with a required statement, in tree order."""
+    groups: dict[str, list[StatementFacts]] = {}
+    for s in case.required_facts():
+        groups.setdefault(s.standard, []).append(s)
+    facts = []
+    for node in case.framework.standards:
+        group = groups.get(node.id, [])
+        if group:
+            facts.append(_standard_fact(node.id, node.number or "", group))
+    return facts
+
+
+def _standard_fact(node_id: str, number: str, group: list[StatementFacts]) -> Fact:
+    met = sum(s.met for s in group)
+    return _fact(
+        "standard",
+        f"standard:{node_id}",
+        _evidence_of(group),
+        standard=node_id,
+        number=number,
+        required=len(group),
+        met=met,
+        evidenced=sum(s.evidenced for s in group),
+        ratio=_ratio(met, len(group)),
+        concerns=sum(s.concern for s in group),
+    )
+
+
+def _ledger_fact(case: _Case, row: LedgerRow) -> Fact:
+    """A ledger row as a fact; a stage that requires nothing is wholly met (ratio 1.0)."""
+    group = [s for s in case.required_facts() if s.stage == row.stage]
+    return _fact(
+        "ledger",
+        f"ledger:{row.stage}",
+        _evidence_of(group),
+        stage=row.stage,
+        modality=row.modality,
+        required=row.required,
+        met=row.met,
+        ratio=_ratio(row.met, row.required) if row.required else 1.0,
+    )
+
+
+def _modality_facts(case: _Case) -> list[Fact]:
+    """Per modality: required statements shown as a strength at or above it."""
+    group = case.required_facts()
+    facts = []
+    for modality, rank in case.rank.items():
+        shown = {(s.statement, eid) for s in group for eid, m in s.shown if case.rank[m] >= rank}
+        count = len({statement for statement, _ in shown})
+        facts.append(
+            _fact(
+                "modality",
+                f"modality:{modality}",
+                (eid for _, eid in shown),
+                modality=modality,
+                rank=rank,
+                statements=count,
+                ratio=_ratio(count, len(group)),
+            )
+        )
+    return facts
+
+
+def _level_facts(case: _Case) -> list[Fact]:
+    """Per practice level carried by required statements (e.g. Wales), in ladder order."""
+    levels = {s.id: s.level for s in case.framework.statements if s.level}
+    groups: dict[str, list[StatementFacts]] = {}
+    for s in case.required_facts():
+        if s.statement in levels:
+            groups.setdefault(str(levels[s.statement]), []).append(s)
+    return [
+        _level_fact(level, rank, groups[level])
+        for level, rank in case.rank.items()
+        if level in groups
+    ]
+
+
+def _level_fact(level: str, rank: int, group: list[StatementFacts]) -> Fact:
+    met = sum(s.met for s in group)
+    return _fact(
+        "level",
+        f"level:{level}",
+        _evidence_of(group),
+        level=level,
+        rank=rank,
+        required=len(group),
+        met=met,
+        ratio=_ratio(met, len(group)),
+        concerns=sum(s.concern for s in group),
+    )
+
+
+def _objectives_fact(review: Review) -> Fact:
+    outcomes = [o.outcome for o in review.objectives]
+    counts = {key: outcomes.count(key) for key in ("exceeded", "met", "partially-met", "not-met")}
+    not_assessed = outcomes.count("not-assessed")
+    assessed = len(outcomes) - not_assessed
+    return _fact(
+        "objectives",
+        "objectives",
+        (eid for o in review.objectives for eid in o.evidence),
+        count=len(outcomes),
+        assessed=assessed,
+        exceeded=counts["exceeded"],
+        met=counts["met"],
+        partially_met=counts["partially-met"],
+        not_met=counts["not-met"],
+        not_assessed=not_assessed,
+        met_or_better_ratio=_ratio(counts["exceeded"] + counts["met"], assessed),
+        exceeded_ratio=_ratio(counts["exceeded"], assessed),
+    )
+
+
+def _beyond_fact(case: _Case) -> Fact:
+    """Strengths shown on the next stage's own statements (in scope, not required)."""
+    group = [s for s in case.statements.values() if s.required is None and s.evidenced]
+    evidence = {eid for s in group for eid in s.strengths}
+    return _fact(
+        "beyond",
+        "beyond",
+        evidence,
+        next_stage=case.next_stage,
+        statements=len(group),
+        standards=len({s.standard for s in group}),
+        source_kinds=_source_kinds(item for item in case.window if item.id in evidence),
+    )
+
+
+def _source_kinds(items: Iterable[EvidenceItem]) -> int:
+    """Distinct triangulation sources among ``items``."""
+    return len({SOURCE_KIND_OF[i.kind] for i in items} & set(TRIANGULATION))
+
+
+def _sufficiency_fact(case: _Case, excluded: int) -> Fact:
+    window = case.window
+    return _fact(
+        "sufficiency",
+        "sufficiency",
+        (item.id for item in window),
+        items=len(window),
+        excluded=excluded,
+        kinds=len({item.kind for item in window}),
+        source_kinds=_source_kinds(window),
+        recorders=len({item.recorded_by for item in window}),
+        tags=sum(len(item.tags) for item in window),
+    )
+
+
+def _circumstances_fact(review: Review) -> Fact:
+    """Absence in the cycle; a day of protected absence is never also counted as other."""
+    absences = review.circumstances.absences
+    protected = _days(review, (a for a in absences if a.type in PROTECTED_ABSENCE))
+    other = _days(review, (a for a in absences if a.type not in PROTECTED_ABSENCE)) - protected
+    cycle_days = (review.cycle_end - review.cycle_start).days + 1
+    worked = cycle_days - len(protected)
+    return _fact(
+        "circumstances",
+        "circumstances",
+        [],
+        protected_absence_days=len(protected),
+        protected_absence=bool(protected),
+        other_absence_days=len(other),
+        cycle_days=cycle_days,
+        worked_days=worked,
+        worked_fraction=_ratio(worked, cycle_days),
+        in_induction=review.circumstances.in_induction,
+        in_capability=review.circumstances.in_capability,
+        part_time_fraction=float(review.circumstances.part_time_fraction),
+    )
+
+
+def _days(review: Review, periods: Iterable[AbsencePeriod]) -> set[int]:
+    """The days (ordinals) of ``periods`` inside the cycle; overlaps count once."""
+    first, last = review.cycle_start.toordinal(), review.cycle_end.toordinal()
+    days: set[int] = set()
+    for period in periods:
+        days.update(
+            range(max(first, period.start.toordinal()), min(last, period.end.toordinal()) + 1)
+        )
+    return days
