@@ -9,7 +9,7 @@ framework, the settings and the review's content, never on the order of its evid
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from engine._validate import did_you_mean
@@ -56,6 +56,7 @@ class StatementFacts:
     under: str
     standard: str
     stage: str | None
+    level: str | None
     required: str | None
     best: str | None
     met: bool
@@ -100,21 +101,30 @@ class CaseFacts:
 
 
 @dataclass(frozen=True)
+class _Scope:
+    """What depends only on the framework, the stage and the settings: cached across cases."""
+
+    rank: dict[str, int]
+    required: dict[str, str]
+    stages: tuple[str, ...]
+    next_stage: str
+    blank: dict[str, StatementFacts]
+
+
+@dataclass(frozen=True)
 class _Case:
     """What every fact builder needs, computed once per case."""
 
     framework: Framework
     review: Review
-    rank: dict[str, int]
-    tree: TreeIndex
-    required: dict[str, str]
-    stages: tuple[str, ...]
-    next_stage: str
+    scope: _Scope
     window: tuple[EvidenceItem, ...]
     statements: dict[str, StatementFacts]
+    required: tuple[StatementFacts, ...]
 
-    def required_facts(self) -> list[StatementFacts]:
-        return [s for s in self.statements.values() if s.required is not None]
+
+_SCOPES: dict[tuple[int, str | None, str | None], tuple[Framework, _Scope]] = {}
+_SCOPES_MAX = 256
 
 
 def derive_facts(framework: Framework, settings: FactSettings, review: Review) -> CaseFacts:
@@ -122,44 +132,60 @@ def derive_facts(framework: Framework, settings: FactSettings, review: Review) -
     case = _case(framework, settings, review)
     ledger = _ledger(case)
     excluded = _excluded(review)
-    facts = _all_facts(case, ledger, len(excluded))
     return CaseFacts(
-        facts=facts,
+        facts=_all_facts(case, ledger, len(excluded)),
         statements=case.statements,
         ledger=ledger,
         excluded=excluded,
-        required=case.required,
-        next_stage=case.next_stage,
+        required=dict(case.scope.required),
+        next_stage=case.scope.next_stage,
         used=tuple(sorted(item.id for item in case.window)),
     )
 
 
 def _case(framework: Framework, settings: FactSettings, review: Review) -> _Case:
-    rank = modality_rank(framework)
-    required, stages = _requirement(framework, settings, review)
-    following = next_stage(framework, review.stage)
+    if framework.stages and review.stage is None:
+        validate_review(framework, review)  # raises InputError: missing-stage
+    scope = _cached_scope(framework, settings, review.stage if framework.stages else None)
     window = tuple(item for item in review.evidence if in_window(review, item.date))
-    scope = [s for s in framework.statements if s.id in required or _owned(s, following)]
+    statements = dict(scope.blank)
+    for statement_id, marks in _marks(window, scope.blank).items():
+        statements[statement_id] = _statement(scope.blank[statement_id], marks, scope.rank)
+    required = tuple(s for s in statements.values() if s.required is not None)
+    return _Case(framework, review, scope, window, statements, required)
+
+
+def _cached_scope(framework: Framework, settings: FactSettings, stage: str | None) -> _Scope:
+    """The scope of ``stage``, computed once per framework object, stage and settings."""
+    key = (id(framework), stage, settings.required_modality)
+    hit = _SCOPES.get(key)
+    if hit is not None and hit[0] is framework:
+        return hit[1]
+    if len(_SCOPES) >= _SCOPES_MAX:
+        _SCOPES.clear()
+    scope = _scope(framework, settings, stage)
+    _SCOPES[key] = (framework, scope)
+    return scope
+
+
+def _scope(framework: Framework, settings: FactSettings, stage: str | None) -> _Scope:
+    required, stages = _requirement(framework, settings, stage)
+    following = next_stage(framework, stage)
     tree = TreeIndex.of(framework)
-    marks = _marks(window, {s.id for s in scope})
-    statements = {
-        s.id: _statement(s, required.get(s.id), marks.get(s.id, []), rank, tree) for s in scope
+    blank = {
+        s.id: _blank(s, required.get(s.id), tree)
+        for s in framework.statements
+        if s.id in required or (following and s.stage == following)
     }
-    return _Case(framework, review, rank, tree, required, stages, following, window, statements)
-
-
-def _owned(statement: Statement, stage: str) -> bool:
-    return bool(stage) and statement.stage == stage
+    return _Scope(modality_rank(framework), required, stages, following, blank)
 
 
 def _requirement(
-    framework: Framework, settings: FactSettings, review: Review
+    framework: Framework, settings: FactSettings, stage: str | None
 ) -> tuple[dict[str, str], tuple[str, ...]]:
     """Statement id → required modality (framework order), and the ledger's stages."""
-    if framework.stages:
-        if review.stage is None:
-            validate_review(framework, review)  # raises InputError: missing-stage
-        requirement = stage_requirement(framework, str(review.stage))
+    if stage is not None:
+        requirement = stage_requirement(framework, stage)
         return {i.statement: i.modality for i in requirement.items}, requirement.stages
     default = _default_modality(framework, settings)
     return {s.id: s.level or default for s in framework.statements}, ()
@@ -191,7 +217,9 @@ def in_window(review: Review, date: dt.date) -> bool:
     return review.cycle_start <= date <= review.cycle_end
 
 
-def _marks(window: Iterable[EvidenceItem], scope: set[str]) -> dict[str, list[tuple[Tag, str]]]:
+def _marks(
+    window: Iterable[EvidenceItem], scope: Collection[str]
+) -> dict[str, list[tuple[Tag, str]]]:
     """In-scope statement id → its in-window tags, each with the evidence id it came from."""
     marks: dict[str, list[tuple[Tag, str]]] = {}
     for item in window:
@@ -201,25 +229,41 @@ def _marks(window: Iterable[EvidenceItem], scope: set[str]) -> dict[str, list[tu
     return marks
 
 
-def _statement(
-    statement: Statement,
-    required: str | None,
-    marks: list[tuple[Tag, str]],
-    rank: dict[str, int],
-    tree: TreeIndex,
-) -> StatementFacts:
-    shown = sorted({(eid, t.modality) for t, eid in marks if t.polarity == "strength"})
-    concerns = sorted({eid for t, eid in marks if t.polarity == "concern"})
-    best = max((m for _, m in shown), key=rank.__getitem__, default=None)
-    met = required is not None and best is not None and rank[best] >= rank[required]
+def _blank(statement: Statement, required: str | None, tree: TreeIndex) -> StatementFacts:
+    """A statement with no in-window evidence."""
     return StatementFacts(
         statement=statement.id,
         under=statement.under,
         standard=tree.top[statement.under].id,
         stage=statement.stage,
+        level=statement.level,
+        required=required,
+        best=None,
+        met=False,
+        concern=False,
+        shown=(),
+        strengths=(),
+        concerns=(),
+    )
+
+
+def _statement(
+    blank: StatementFacts, marks: list[tuple[Tag, str]], rank: dict[str, int]
+) -> StatementFacts:
+    """``blank`` with what its in-window tags show."""
+    shown = sorted({(eid, t.modality) for t, eid in marks if t.polarity == "strength"})
+    concerns = sorted({eid for t, eid in marks if t.polarity == "concern"})
+    best = max((m for _, m in shown), key=rank.__getitem__, default=None)
+    required = blank.required
+    return StatementFacts(
+        statement=blank.statement,
+        under=blank.under,
+        standard=blank.standard,
+        stage=blank.stage,
+        level=blank.level,
         required=required,
         best=best,
-        met=met,
+        met=required is not None and best is not None and rank[best] >= rank[required],
         concern=bool(concerns),
         shown=tuple(shown),
         strengths=tuple(sorted({eid for eid, _ in shown})),
@@ -245,14 +289,14 @@ def _why_excluded(review: Review, date: dt.date) -> str:
 
 def _ledger(case: _Case) -> tuple[LedgerRow, ...]:
     """One row per stage of the cumulative requirement, in framework order."""
-    return tuple(_ledger_row(case, stage) for stage in case.stages)
+    return tuple(_ledger_row(case, stage) for stage in case.scope.stages)
 
 
 def _ledger_row(case: _Case, stage_id: str) -> LedgerRow:
     stage = find_stage(case.framework, stage_id)
-    group = [s for s in case.required_facts() if s.stage == stage_id]
+    group = [s for s in case.required if s.stage == stage_id]
     modalities = [s.required for s in group if s.required is not None]
-    modality = max(modalities, key=case.rank.__getitem__, default=stage.clause.own_modality)
+    modality = max(modalities, key=case.scope.rank.__getitem__, default=stage.clause.own_modality)
     return LedgerRow(
         stage=stage_id,
         label=stage.label,
@@ -279,7 +323,7 @@ def _float(fact: Fact, field: str) -> float:
 
 
 def _evidence_of(group: Iterable[StatementFacts]) -> list[str]:
-    return sorted({eid for s in group for eid in s.evidence})
+    return sorted({eid for s in group for ids in (s.strengths, s.concerns) for eid in ids})
 
 
 def _all_facts(case: _Case, ledger: tuple[LedgerRow, ...], excluded: int) -> tuple[Fact, ...]:
@@ -315,17 +359,14 @@ def _review_fact(case: _Case) -> Fact:
 
 
 def _coverage_fact(case: _Case, standards: Sequence[Fact], ledger: Sequence[Fact]) -> Fact:
-    group = case.required_facts()
-    met = sum(s.met for s in group)
+    tally = _tally(case.required)
     return _fact(
         "coverage",
         "coverage",
-        _evidence_of(group),
-        required=len(group),
-        met=met,
-        evidenced=sum(s.evidenced for s in group),
-        ratio=_ratio(met, len(group)),
-        concerns=sum(s.concern for s in group),
+        _evidence_of(case.required),
+        **tally,
+        evidenced_ratio=_ratio(sum(s.evidenced for s in case.required), len(case.required)),
+        min_stage_unit_ratio=min((_float(f, "unit_ratio") for f in ledger), default=1.0),
         standards=len(standards),
         standards_met=sum(f["met"] == f["required"] for f in standards),
         standards_with_concerns=sum(f["concerns"] != 0 for f in standards),
@@ -334,10 +375,31 @@ def _coverage_fact(case: _Case, standards: Sequence[Fact], ledger: Sequence[Fact
     )
 
 
+def _tally(group: Sequence[StatementFacts]) -> dict[str, object]:
+    """Counts over a group of required statements; a unit is the node statements sit under."""
+    met = sum(s.met for s in group)
+    units = len({s.under for s in group})
+    units_met = len({s.under for s in group if s.met})
+    return {
+        "required": len(group),
+        "met": met,
+        "evidenced": sum(s.evidenced for s in group),
+        "ratio": _ratio(met, len(group)),
+        "concerns": sum(s.concern for s in group),
+        "units": units,
+        "units_met": units_met,
+        "unit_ratio": _ratio(units_met, units),
+    }
+
+
+def _pick(tally: dict[str, object], *fields: str) -> dict[str, object]:
+    return {field: tally[field] for field in fields}
+
+
 def _standard_facts(case: _Case) -> list[Fact]:
     """One fact per top-level standard with a required statement, in tree order."""
     groups: dict[str, list[StatementFacts]] = {}
-    for s in case.required_facts():
+    for s in case.required:
         groups.setdefault(s.standard, []).append(s)
     facts = []
     for node in case.framework.standards:
@@ -348,42 +410,38 @@ def _standard_facts(case: _Case) -> list[Fact]:
 
 
 def _standard_fact(node_id: str, number: str, group: list[StatementFacts]) -> Fact:
-    met = sum(s.met for s in group)
     return _fact(
         "standard",
         f"standard:{node_id}",
         _evidence_of(group),
         standard=node_id,
         number=number,
-        required=len(group),
-        met=met,
-        evidenced=sum(s.evidenced for s in group),
-        ratio=_ratio(met, len(group)),
-        concerns=sum(s.concern for s in group),
+        **_tally(group),
     )
 
 
 def _ledger_fact(case: _Case, row: LedgerRow) -> Fact:
-    """A ledger row as a fact; a stage that requires nothing is wholly met (ratio 1.0)."""
-    group = [s for s in case.required_facts() if s.stage == row.stage]
+    """A ledger row as a fact; a stage that requires nothing is wholly met (ratios 1.0)."""
+    group = [s for s in case.required if s.stage == row.stage]
+    tally = _tally(group) if group else {**_tally(group), "ratio": 1.0, "unit_ratio": 1.0}
     return _fact(
         "ledger",
         f"ledger:{row.stage}",
         _evidence_of(group),
         stage=row.stage,
         modality=row.modality,
-        required=row.required,
-        met=row.met,
-        ratio=_ratio(row.met, row.required) if row.required else 1.0,
+        **_pick(tally, "required", "met", "ratio", "units", "units_met", "unit_ratio"),
     )
 
 
 def _modality_facts(case: _Case) -> list[Fact]:
     """Per modality: required statements shown as a strength at or above it."""
-    group = case.required_facts()
+    group = case.required
     facts = []
-    for modality, rank in case.rank.items():
-        shown = {(s.statement, eid) for s in group for eid, m in s.shown if case.rank[m] >= rank}
+    for modality, rank in case.scope.rank.items():
+        shown = {
+            (s.statement, eid) for s in group for eid, m in s.shown if case.scope.rank[m] >= rank
+        }
         count = len({statement for statement, _ in shown})
         facts.append(
             _fact(
@@ -401,30 +459,25 @@ def _modality_facts(case: _Case) -> list[Fact]:
 
 def _level_facts(case: _Case) -> list[Fact]:
     """Per practice level carried by required statements (e.g. Wales), in ladder order."""
-    levels = {s.id: s.level for s in case.framework.statements if s.level}
     groups: dict[str, list[StatementFacts]] = {}
-    for s in case.required_facts():
-        if s.statement in levels:
-            groups.setdefault(str(levels[s.statement]), []).append(s)
+    for s in case.required:
+        if s.level is not None:
+            groups.setdefault(s.level, []).append(s)
     return [
         _level_fact(level, rank, groups[level])
-        for level, rank in case.rank.items()
+        for level, rank in case.scope.rank.items()
         if level in groups
     ]
 
 
 def _level_fact(level: str, rank: int, group: list[StatementFacts]) -> Fact:
-    met = sum(s.met for s in group)
     return _fact(
         "level",
         f"level:{level}",
         _evidence_of(group),
         level=level,
         rank=rank,
-        required=len(group),
-        met=met,
-        ratio=_ratio(met, len(group)),
-        concerns=sum(s.concern for s in group),
+        **_pick(_tally(group), "required", "met", "ratio", "concerns"),
     )
 
 
@@ -457,7 +510,7 @@ def _beyond_fact(case: _Case) -> Fact:
         "beyond",
         "beyond",
         evidence,
-        next_stage=case.next_stage,
+        next_stage=case.scope.next_stage,
         statements=len(group),
         standards=len({s.standard for s in group}),
         source_kinds=_source_kinds(item for item in case.window if item.id in evidence),

@@ -12,11 +12,17 @@ from engine.catalogue import Catalogue
 from engine.errors import AppraiseError, InputError
 from engine.render_framework import catalogue_table, framework_overview, stage_requirement_text
 from schemas.framework import Framework
+from schemas.recommendation import Recommendation
+from schemas.review import Review
+from schemas.ruleset import RuleSet
 
 __all__ = ["main"]
 
 SCHEMAS: dict[str, Callable[[], dict[str, object]]] = {
     "framework": Framework.model_json_schema,
+    "review": Review.model_json_schema,
+    "ruleset": RuleSet.model_json_schema,
+    "recommendation": Recommendation.model_json_schema,
 }
 
 
@@ -37,6 +43,33 @@ def cmd_framework_show(args: argparse.Namespace) -> str:
 
 def cmd_framework_export(args: argparse.Namespace) -> str:
     return _catalogue(args)[args.id].model_dump_json(indent=2)
+
+
+def _recommendation(args: argparse.Namespace) -> Recommendation:
+    # Imported here so that `appraise frameworks` does not start the rules engine.
+    from engine.explain import recommend
+    from engine.reviews import load_review
+    from engine.rulesets import RuleSets
+
+    catalogue = _catalogue(args)
+    review = load_review(Path(args.review), catalogue)
+    evaluator = RuleSets(catalogue).evaluator(review, args.ruleset)
+    return recommend(evaluator, review, next_steps=args.command == "recommend")
+
+
+def cmd_recommend(args: argparse.Namespace) -> str:
+    from engine.render import render_markdown, render_text
+
+    rec = _recommendation(args)
+    if args.format == "json":
+        return rec.model_dump_json(indent=2)
+    return render_markdown(rec) if args.format == "markdown" else render_text(rec)
+
+
+def cmd_explain(args: argparse.Namespace) -> str:
+    from engine.render import render_trace
+
+    return render_trace(_recommendation(args))
 
 
 def cmd_schema(args: argparse.Namespace) -> str:
@@ -63,6 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
     export = actions.add_parser("export", help="the framework as JSON on stdout")
     export.add_argument("id")
     export.set_defaults(run=cmd_framework_export)
+
+    recommend = commands.add_parser("recommend", help="draft a rating for a review file")
+    recommend.add_argument("review", help="a review as YAML or JSON")
+    recommend.add_argument("--ruleset", help="rule set id (default: the review's framework's)")
+    recommend.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    recommend.set_defaults(run=cmd_recommend)
+    explain = commands.add_parser("explain", help="the trace of a review: one line per firing")
+    explain.add_argument("review")
+    explain.add_argument("--ruleset")
+    explain.set_defaults(run=cmd_explain)
 
     schema = commands.add_parser("schema", help="the JSON Schema of an input file format")
     schema.add_argument("name", choices=sorted(SCHEMAS))

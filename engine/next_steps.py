@@ -1,0 +1,259 @@
+"""Next steps: the smallest set of changes the engine itself confirms would reach the target band.
+
+Candidates come from the facts (unmet required statements, concerns, missing evidence sources,
+objective outcomes, next-stage statements), ordered so the most relevant come first. The engine
+then finds the shortest prefix that reaches the target, drops any change that is not needed,
+and confirms the final set once more: nothing here guesses what the rules would do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from engine.evaluate import Decision, Evaluator
+from engine.facts import StatementFacts
+from schemas.recommendation import Change, NextSteps
+from schemas.review import SOURCE_KIND_OF, EvidenceItem, Objective, Review, Tag
+
+__all__ = ["propose_next_steps"]
+
+MAX_PRUNING_EVALUATIONS = 40
+_REPRESENTATIVE_KIND = {
+    "direct-observation": "lesson-observation",
+    "quantitative-data": "pupil-progress-data",
+    "peoples-views": "pupil-views",
+}
+_ROTATION = ("lesson-observation", "pupil-progress-data", "pupil-views")
+_OUTCOME_ORDER = ("not-assessed", "not-met", "partially-met", "met", "exceeded")
+
+
+@dataclass(frozen=True)
+class _Step:
+    change: Change
+    apply: Callable[[Review, int], Review]
+
+
+def propose_next_steps(evaluator: Evaluator, review: Review, decision: Decision) -> NextSteps:
+    """Next steps towards the band above the result (or the expected band from a status)."""
+    scale = evaluator.scale
+    if decision.outcome == "needs_human_review":
+        note = "A person must look at this case first; the engine proposes no next steps."
+        return NextSteps(target=None, confirmed=False, note=note)
+    if decision.rating == scale[-1]:
+        return NextSteps(target=None, confirmed=True, note="Already at the top of the scale.")
+    target = _target(evaluator, decision)
+    steps = list(_candidates(evaluator, review, decision, target))
+
+    def reaches(chosen: Sequence[_Step]) -> bool:
+        changed = _apply(review, chosen)
+        return evaluator.decide(changed, validate=False).rank(scale) >= scale.index(target)
+
+    if not steps or not reaches(steps):
+        note = (
+            f"No change the engine can propose reaches {target!r}: "
+            "the result depends on more than evidence and objectives."
+        )
+        return NextSteps(target=target, confirmed=False, note=note)
+    chosen = _prune(_shortest_prefix(steps, reaches), reaches)
+    label = evaluator.framework.scale.levels[scale.index(target)].label
+    note = f"Confirmed by the engine: these {len(chosen)} change(s) would reach {label}."
+    return NextSteps(
+        target=target,
+        confirmed=reaches(chosen),
+        changes=tuple(s.change for s in chosen),
+        note=note,
+    )
+
+
+def _target(evaluator: Evaluator, decision: Decision) -> str:
+    scale = evaluator.scale
+    expected = evaluator.compiled.ruleset.resolution.expected
+    if decision.rating is None or scale.index(decision.rating) < scale.index(expected):
+        return expected
+    return scale[scale.index(decision.rating) + 1]
+
+
+def _shortest_prefix(steps: list[_Step], reaches: Callable[[Sequence[_Step]], bool]) -> list[_Step]:
+    low, high = 1, len(steps)
+    while low < high:
+        middle = (low + high) // 2
+        if reaches(steps[:middle]):
+            high = middle
+        else:
+            low = middle + 1
+    return steps[:low]
+
+
+def _prune(chosen: list[_Step], reaches: Callable[[Sequence[_Step]], bool]) -> list[_Step]:
+    """Drop changes that are not needed, latest first, within a fixed budget of evaluations."""
+    for step in list(reversed(chosen))[:MAX_PRUNING_EVALUATIONS]:
+        trial = [s for s in chosen if s is not step]
+        if trial and reaches(trial):
+            chosen = trial
+    return chosen
+
+
+def _apply(review: Review, steps: Sequence[_Step]) -> Review:
+    for i, step in enumerate(steps):
+        review = step.apply(review, i)
+    return review
+
+
+# --- candidates ----------------------------------------------------------------------------
+
+
+def _candidates(
+    evaluator: Evaluator, review: Review, decision: Decision, target: str
+) -> Iterator[_Step]:
+    above_expected = target != evaluator.compiled.ruleset.resolution.expected
+    statements = decision.facts.statements
+    if above_expected:
+        yield from _beyond_steps(evaluator, review, decision)
+        yield from _objective_steps(review, "exceeded")
+    yield from _concern_steps(evaluator, statements)
+    yield from _source_steps(review)
+    yield from _objective_steps(review, "met")
+    yield from _required_steps(evaluator, statements)
+
+
+def _texts(evaluator: Evaluator) -> dict[str, str]:
+    return {s.id: s.text for s in evaluator.framework.statements}
+
+
+def _modality_label(evaluator: Evaluator, modality: str | None) -> str:
+    labels = {m.id: m.label for m in evaluator.framework.modalities.levels}
+    return labels[modality].lower() if modality else "not evidenced"
+
+
+def _evidence_step(evaluator: Evaluator, fact: StatementFacts, modality: str) -> _Step:
+    text = _texts(evaluator)[fact.statement]
+    now = _modality_label(evaluator, fact.best)
+    change = Change(
+        kind="evidence-statement",
+        statement=fact.statement,
+        modality=modality,
+        text=f"Show {fact.statement} “{text}” {_modality_label(evaluator, modality)} (now: {now}).",
+    )
+
+    def apply(review: Review, i: int) -> Review:
+        tag = Tag(statement=fact.statement, modality=modality, polarity="strength")
+        return _with_item(review, _ROTATION[i % len(_ROTATION)], i, (tag,))
+
+    return _Step(change, apply)
+
+
+def _required_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) -> Iterator[_Step]:
+    """Unmet required statements, one per unit not yet met first, then the rest."""
+    unmet = [f for f in statements.values() if f.required and not f.met]
+    units_met = {f.under for f in statements.values() if f.required and f.met}
+    first_of_unit: dict[str, StatementFacts] = {}
+    for fact in unmet:
+        if fact.under not in units_met:
+            first_of_unit.setdefault(fact.under, fact)
+    ordered = [*first_of_unit.values(), *(f for f in unmet if f not in first_of_unit.values())]
+    for fact in ordered:
+        yield _evidence_step(evaluator, fact, fact.required or "")
+
+
+def _beyond_steps(evaluator: Evaluator, review: Review, decision: Decision) -> Iterator[_Step]:
+    """Statements of the next stage, spread across standards."""
+    next_stage = decision.facts.next_stage
+    if not next_stage:
+        return
+    stage = next(s for s in evaluator.framework.stages if s.id == next_stage)
+    pending = [
+        f
+        for f in decision.facts.statements.values()
+        if f.stage == next_stage and not f.evidenced
+    ]
+    by_standard: dict[str, list[StatementFacts]] = {}
+    for fact in pending:
+        by_standard.setdefault(fact.standard, []).append(fact)
+    while any(by_standard.values()):
+        for group in by_standard.values():
+            if group:
+                yield _evidence_step(evaluator, group.pop(0), stage.clause.own_modality)
+
+
+def _concern_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) -> Iterator[_Step]:
+    texts = _texts(evaluator)
+    for fact in statements.values():
+        if fact.concern:
+            change = Change(
+                kind="resolve-concern",
+                statement=fact.statement,
+                text=f"Resolve the concern recorded on {fact.statement} “{texts[fact.statement]}”.",
+            )
+            yield _Step(change, _resolving(fact.statement))
+
+
+def _resolving(statement: str) -> Callable[[Review, int], Review]:
+    def apply(review: Review, _: int) -> Review:
+        evidence = tuple(
+            item.model_copy(
+                update={
+                    "tags": tuple(
+                        t for t in item.tags if not (t.statement == statement and t.polarity == "concern")
+                    )
+                }
+            )
+            for item in review.evidence
+        )
+        return review.model_copy(update={"evidence": evidence})
+
+    return apply
+
+
+def _source_steps(review: Review) -> Iterator[_Step]:
+    present = {
+        SOURCE_KIND_OF[item.kind]
+        for item in review.evidence
+        if review.cycle_start <= item.date <= review.cycle_end
+    }
+    for source, kind in _REPRESENTATIVE_KIND.items():
+        if source not in present:
+            words = source.replace("-", " ").replace("peoples", "people's")
+            change = Change(
+                kind="more-evidence",
+                evidence_kind=kind,
+                text=f"Add evidence from {words} (for example {kind.replace('-', ' ')}).",
+            )
+            yield _Step(change, lambda r, i, k=kind: _with_item(r, k, i, ()))
+
+
+def _objective_steps(review: Review, outcome: str) -> Iterator[_Step]:
+    for objective in review.objectives:
+        if objective.outcome == "not-assessed":
+            continue
+        if _OUTCOME_ORDER.index(objective.outcome) < _OUTCOME_ORDER.index(outcome):
+            now = objective.outcome.replace("-", " ")
+            change = Change(
+                kind="objective-outcome",
+                objective=objective.id,
+                outcome=outcome,
+                text=f"Objective {objective.id} “{objective.text}”: {outcome} (now: {now}).",
+            )
+            yield _Step(change, _with_outcome(objective, outcome))
+
+
+def _with_outcome(objective: Objective, outcome: str) -> Callable[[Review, int], Review]:
+    def apply(review: Review, _: int) -> Review:
+        objectives = tuple(
+            o.model_copy(update={"outcome": outcome}) if o.id == objective.id else o
+            for o in review.objectives
+        )
+        return review.model_copy(update={"objectives": objectives})
+
+    return apply
+
+
+def _with_item(review: Review, kind: str, i: int, tags: tuple[Tag, ...]) -> Review:
+    item = EvidenceItem(
+        id=f"next-step-{i + 1}",
+        kind=kind,  # type: ignore[arg-type]
+        date=review.cycle_end,
+        recorded_by="next-step",
+        tags=tags,
+    )
+    return review.model_copy(update={"evidence": (*review.evidence, item)})

@@ -1,0 +1,271 @@
+"""Loading a review: one test per cross-reference diagnostic code, asserting the exact place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine.catalogue import Catalogue
+from engine.errors import InputError
+from engine.reviews import check_review, load_review, parse_review, validate_review
+from schemas.diagnostics import Diagnostic
+from schemas.review import EvidenceItem, Review, Tag
+
+CATALOGUE = Catalogue()
+HAMPSHIRE = CATALOGUE["hampshire"]
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "hampshire-mpr-achieved.yaml"
+
+# Line numbers matter below: the tests assert on them.
+VALID = """\
+framework: hampshire
+subject: t-001
+appraiser: a-01
+cycle_start: 2024-09-01
+cycle_end: 2025-07-31
+stage: mpr
+evidence:
+  - id: obs-1
+    kind: lesson-observation
+    date: 2024-10-15
+    recorded_by: a-01
+    tags:
+      - {statement: ts.1.1.ect1.1, modality: confidently}
+      - {statement: ts.1.1.mpr.1, modality: independently}
+  - id: data-1
+    kind: pupil-progress-data
+    date: 2025-03-01
+    recorded_by: a-02
+    tags:
+      - {statement: ts.2.1.mpr.1, modality: independently}
+objectives:
+  - id: obj-1
+    text: Raise attainment in Year 5 reading.
+    standards: [ts.2]
+    outcome: met
+    evidence: [data-1]
+appraiser_rating: achieved
+"""
+
+
+def problems(text: str) -> list[Diagnostic]:
+    with pytest.raises(InputError) as caught:
+        parse_review(text, "r.yaml", CATALOGUE)
+    return caught.value.diagnostics
+
+
+def only(text: str) -> Diagnostic:
+    found = problems(text)
+    assert len(found) == 1, [str(d) for d in found]
+    return found[0]
+
+
+def broken(old: str, new: str) -> Diagnostic:
+    assert VALID.count(old) == 1, old
+    return only(VALID.replace(old, new))
+
+
+def place(d: Diagnostic) -> tuple[str, int, int, str]:
+    return d.file, d.line, d.column, d.code
+
+
+def test_a_valid_review_loads() -> None:
+    review = parse_review(VALID, "r.yaml", CATALOGUE)
+    assert review.stage == "mpr"
+    assert [t.statement for t in review.evidence[0].tags] == ["ts.1.1.ect1.1", "ts.1.1.mpr.1"]
+
+
+def test_evidence_outside_the_cycle_is_not_an_error() -> None:
+    review = parse_review(VALID.replace("2024-10-15", "2023-01-01"), "r.yaml", CATALOGUE)
+    assert review.evidence[0].date.year == 2023
+
+
+def test_unknown_framework() -> None:
+    d = broken("framework: hampshire", "framework: hampshir")
+    assert place(d) == ("r.yaml", 1, 12, "unknown-framework")
+    assert "did you mean 'hampshire'" in d.message
+
+
+def test_unknown_statement_with_did_you_mean() -> None:
+    d = broken("ts.1.1.ect1.1,", "ts.1.1.ect1.9,")
+    assert place(d) == ("r.yaml", 13, 21, "unknown-statement")
+    assert d.message.startswith("evidence[0].tags[0].statement: unknown statement 'ts.1.1.ect1.9'")
+    assert "(did you mean 'ts.1.1.ect1." in d.message
+
+
+def test_a_standards_node_is_not_a_statement() -> None:
+    d = broken("ts.2.1.mpr.1,", "ts.2.1,")
+    assert place(d) == ("r.yaml", 20, 21, "unknown-statement")
+    assert "'ts.2.1' is a standards node, not a statement" in d.message
+
+
+def test_unknown_modality() -> None:
+    d = broken("modality: confidently}", "modality: confident}")
+    assert place(d) == ("r.yaml", 13, 46, "unknown-modality")
+    assert "did you mean 'confidently'" in d.message
+
+
+def test_unknown_stage() -> None:
+    d = broken("stage: mpr", "stage: mrp")
+    assert place(d) == ("r.yaml", 6, 8, "unknown-stage")
+    assert "did you mean 'mpr'" in d.message
+
+
+def test_missing_stage_is_reported_at_the_document() -> None:
+    d = broken("stage: mpr\n", "")
+    assert place(d) == ("r.yaml", 1, 1, "missing-stage")
+    assert "ect1, ect2, mpr" in d.message
+
+
+def test_null_stage_is_reported_where_it_is() -> None:
+    d = broken("stage: mpr", "stage: null")
+    assert place(d) == ("r.yaml", 6, 8, "missing-stage")
+
+
+def test_unexpected_stage() -> None:
+    text = (
+        "framework: isp\nsubject: t\nappraiser: a\ncycle_start: 2024-09-01\n"
+        "cycle_end: 2025-07-31\nstage: mpr\n"
+    )
+    d = only(text)
+    assert place(d) == ("r.yaml", 6, 8, "unexpected-stage")
+    assert "'isp' has no career stages" in d.message
+
+
+def test_duplicate_evidence_id() -> None:
+    d = only(VALID.replace("data-1", "obs-1"))
+    assert place(d) == ("r.yaml", 15, 9, "duplicate-id")
+    assert d.message == "evidence[1].id: evidence id 'obs-1' already used by evidence[0]"
+
+
+def test_duplicate_objective_id() -> None:
+    second = "  - {id: obj-1, text: Lead reading CPD., outcome: exceeded}\n"
+    text = VALID.replace("appraiser_rating", second + "appraiser_rating")
+    d = only(text)
+    assert place(d) == ("r.yaml", 27, 10, "duplicate-id")
+    assert "objective id 'obj-1' already used by objectives[0]" in d.message
+
+
+def test_unknown_evidence() -> None:
+    d = broken("evidence: [data-1]", "evidence: [data-2]")
+    assert place(d) == ("r.yaml", 26, 16, "unknown-evidence")
+    assert "no evidence item 'data-2' (did you mean 'data-1'?)" in d.message
+
+
+def test_unknown_node() -> None:
+    d = broken("standards: [ts.2]", "standards: [ts.2, ts.9]")
+    assert place(d) == ("r.yaml", 24, 23, "unknown-node")
+    assert d.message.startswith("objectives[0].standards[1]: unknown node 'ts.9'")
+
+
+def test_a_statement_is_not_a_node() -> None:
+    d = broken("standards: [ts.2]", "standards: [ts.2.1.mpr.1]")
+    assert place(d) == ("r.yaml", 24, 17, "unknown-node")
+    assert "(a statement, not a standards node)" in d.message
+
+
+def test_unknown_rating() -> None:
+    d = broken("appraiser_rating: achieved", "appraiser_rating: achieve")
+    assert place(d) == ("r.yaml", 27, 19, "unknown-rating")
+    assert "did you mean 'achieved'" in d.message
+
+
+def test_every_problem_is_reported_at_once_sorted_by_place() -> None:
+    text = (
+        VALID.replace("stage: mpr", "stage: mrp")
+        .replace("kind: lesson-observation", "kind: lesson")
+        .replace("ts.1.1.mpr.1,", "ts.1.1.mpr.99,")
+        .replace("id: data-1", "id: obs-1")
+        .replace("evidence: [data-1]", "evidence: [data-9]")
+        .replace("achieved", "great")
+    )
+    found = problems(text)
+    assert [(d.line, d.code) for d in found] == [
+        (6, "unknown-stage"),
+        (9, "invalid-value"),
+        (14, "unknown-statement"),
+        (15, "duplicate-id"),
+        (26, "unknown-evidence"),
+        (27, "unknown-rating"),
+    ]
+
+
+def test_model_errors_and_syntax_errors_come_from_the_loader() -> None:
+    assert only(VALID.replace("subject: t-001\n", "")).code == "missing-field"
+    assert only(VALID + "colour: red\n").code == "unknown-field"
+    assert only(VALID + "stage: ect1\n").code == "duplicate-key"
+    assert only("framework: [hampshire\n").code == "yaml-syntax"
+    assert place(only("")) == ("r.yaml", 1, 1, "missing-field")
+
+
+def test_json_is_accepted_even_indented_with_tabs() -> None:
+    data = yaml.safe_load(VALID)
+    review = parse_review(json.dumps(data, default=str, indent="\t"), "r.json", CATALOGUE)
+    assert review == parse_review(VALID, "r.yaml", CATALOGUE)
+
+
+def test_json_problems_are_located() -> None:
+    data = yaml.safe_load(VALID)
+    data["evidence"][1]["tags"][0]["modality"] = "boldly"
+    text = json.dumps(data, default=str, indent="\t")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if '"boldly"' in ln)
+    d = only(text)
+    assert (d.line, d.code) == (line, "unknown-modality")
+    assert d.column == text.splitlines()[line - 1].index('"boldly"') + 1
+
+
+def test_load_review_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "review.yaml"
+    path.write_text(VALID.replace("stage: mpr", "stage: mrp"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_review(path, CATALOGUE)
+    assert str(caught.value).startswith(f"{path}:6:8: unknown-stage: stage: unknown stage 'mrp'")
+
+
+def test_the_example_review_loads_without_diagnostics() -> None:
+    review = load_review(EXAMPLE, CATALOGUE)
+    assert review.framework == "hampshire"
+    assert review.stage == "mpr"
+    validate_review(HAMPSHIRE, review)
+
+
+def test_validate_review_checks_a_model_built_in_code() -> None:
+    review = parse_review(VALID, "r.yaml", CATALOGUE)
+    validate_review(HAMPSHIRE, review)
+    bad_item = EvidenceItem(
+        id="obs-1",
+        kind="pupil-views",
+        date=review.cycle_start,
+        recorded_by="a-03",
+        tags=(Tag(statement="ts.1.1.ect1.9", modality="boldly"),),
+    )
+    bad = review.model_copy(update={"evidence": (*review.evidence, bad_item), "stage": "upr"})
+    with pytest.raises(InputError) as caught:
+        validate_review(HAMPSHIRE, bad)
+    found = caught.value.diagnostics
+    assert {(d.file, d.line, d.column) for d in found} == {("<review>", 0, 0)}
+    assert sorted(d.code for d in found) == [
+        "duplicate-id",
+        "unknown-modality",
+        "unknown-stage",
+        "unknown-statement",
+    ]
+    assert "evidence[2].tags[0].statement: unknown statement 'ts.1.1.ect1.9'" in str(caught.value)
+
+
+def test_located_and_unlocated_checks_say_the_same() -> None:
+    text = VALID.replace("stage: mpr", "stage: mrp").replace("ts.1.1.mpr.1,", "ts.1.1.mpr.99,")
+    review = Review.model_validate(yaml.safe_load(text))
+    unlocated = check_review(HAMPSHIRE, review)
+    located = problems(text)
+    assert [(d.code, d.message) for d in unlocated] == [(d.code, d.message) for d in located]
+
+
+def test_validate_review_reports_a_review_for_another_framework() -> None:
+    review = parse_review(VALID, "r.yaml", CATALOGUE)
+    with pytest.raises(InputError) as caught:
+        validate_review(CATALOGUE["isp"], review)
+    codes = {d.code for d in caught.value.diagnostics}
+    assert {"unknown-framework", "unexpected-stage", "unknown-statement"} <= codes
