@@ -273,12 +273,16 @@ class _Checker:
             ploc = (*loc, "when", j)
             if pattern.fact not in FACT_TYPES:
                 hint = did_you_mean(pattern.fact, FACT_TYPES)
-                self._report((*ploc, "fact"), "unknown-fact", f"unknown fact {pattern.fact!r}{hint}")
+                self._report(
+                    (*ploc, "fact"), "unknown-fact", f"unknown fact {pattern.fact!r}{hint}"
+                )
                 continue
             alias = pattern.as_ or pattern.fact
             if alias in aliases:
                 message = f"alias {alias!r} is already used in this rule; give one an 'as:'"
-                self._report((*ploc, "as") if pattern.as_ else (*ploc, "fact"), "duplicate-alias", message)
+                self._report(
+                    (*ploc, "as") if pattern.as_ else (*ploc, "fact"), "duplicate-alias", message
+                )
             for k, text in enumerate(pattern.where):
                 self._condition((*ploc, "where", k), pattern.fact, text, aliases, concluded)
             aliases[alias] = pattern.fact
@@ -304,7 +308,11 @@ class _Checker:
             problem = _type_problem(fields[condition.field], condition.op, right)
             if problem:
                 self._report_at(loc, condition.op_offset, "type-mismatch", f"{text!r}: {problem}")
-        if fact == "conclusion" and condition.field == "name" and condition.operand.kind == "literal":
+        if (
+            fact == "conclusion"
+            and condition.field == "name"
+            and condition.operand.kind == "literal"
+        ):
             name = str(condition.operand.value)
             if name not in concluded:
                 hint = did_you_mean(name, concluded)
@@ -428,4 +436,3 @@ def render_reason(
         return str(value)
 
     return _PLACEHOLDER.sub(fill, template)
-

@@ -58,11 +58,14 @@ def parse_condition(text: str) -> Condition:
         raise ConditionError("bad-condition", f"{field!r} is not a field name", 0)
     if op not in OPERATORS:
         allowed = " ".join(OPERATORS)
-        raise ConditionError("unknown-operator", f"unknown operator {op!r} (use {allowed})", op_offset)
+        raise ConditionError(
+            "unknown-operator", f"unknown operator {op!r} (use {allowed})", op_offset
+        )
     operand = _operand(operand_text, operand_offset)
     if (operand.kind == "list") != (op in ("in", "not-in")):
         raise ConditionError(
-            "bad-condition", f"'{op}' needs {'a list' if op in ('in', 'not-in') else 'one value'}",
+            "bad-condition",
+            f"'{op}' needs {'a list' if op in ('in', 'not-in') else 'one value'}",
             operand_offset,
         )
     return Condition(field=field, op=op, operand=operand, op_offset=op_offset)

@@ -30,7 +30,7 @@ def recommend(
         ruleset=compiled.ruleset.id,
         subject=review.subject,
         stage=review.stage,
-        outcome=decision.outcome,  # type: ignore[arg-type]
+        outcome=decision.outcome,
         rating=decision.rating,
         rating_label=labels.get(decision.rating or ""),
         purpose=purpose.stages.get(review.stage or "", purpose.default),
@@ -61,7 +61,9 @@ def _summary(evaluator: Evaluator, decision: Decision) -> str:
     if not winning:
         return NO_PROPOSAL
     if decision.rating:
-        label = next(lvl.label for lvl in evaluator.framework.scale.levels if lvl.id == decision.rating)
+        label = next(
+            lvl.label for lvl in evaluator.framework.scale.levels if lvl.id == decision.rating
+        )
         head = f"Draft rating: {label}."
     else:
         head = f"{STATUS_WORDS[decision.winner]}."
@@ -79,7 +81,11 @@ def _rationale(evaluator: Evaluator, decision: Decision) -> list[RationaleLine]:
     others = sorted({p.outcome for p in decision.proposals} - {decision.winner})
     for outcome in others:
         rules = ", ".join(p.rule for p in decision.proposals if p.outcome == outcome)
-        lines.append(RationaleLine(text=f"Also proposed, outranked by the resolution order: {outcome} ({rules})."))
+        lines.append(
+            RationaleLine(
+                text=f"Also proposed, outranked by the resolution order: {outcome} ({rules})."
+            )
+        )
     lines += _standard_lines(evaluator, decision)
     lines += [
         RationaleLine(text=f"Evidence {e.id} was not used: {e.reason}", evidence=(e.id,))

@@ -36,6 +36,7 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
         "units": "int",  # units with at least one required statement
         "units_met": "int",
         "unit_ratio": "float",  # units_met / units
+        "unit_evidenced_ratio": "float",  # units with any strength evidence / units
         "min_stage_unit_ratio": "float",  # the lowest ledger unit_ratio (1.0 without stages)
         "standards": "int",  # top-level standards with at least one required statement
         "standards_met": "int",  # ... whose every required statement is met

@@ -44,7 +44,7 @@ TRIANGULATION = ("direct-observation", "quantitative-data", "peoples-views")
 Fact = dict[str, object]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatementFacts:
     """What the in-window evidence shows about one in-scope statement.
 
@@ -366,6 +366,9 @@ def _coverage_fact(case: _Case, standards: Sequence[Fact], ledger: Sequence[Fact
         _evidence_of(case.required),
         **tally,
         evidenced_ratio=_ratio(sum(s.evidenced for s in case.required), len(case.required)),
+        unit_evidenced_ratio=_ratio(
+            len({s.under for s in case.required if s.evidenced}), int(str(tally["units"]))
+        ),
         min_stage_unit_ratio=min((_float(f, "unit_ratio") for f in ledger), default=1.0),
         standards=len(standards),
         standards_met=sum(f["met"] == f["required"] for f in standards),

@@ -163,9 +163,7 @@ def _beyond_steps(evaluator: Evaluator, review: Review, decision: Decision) -> I
         return
     stage = next(s for s in evaluator.framework.stages if s.id == next_stage)
     pending = [
-        f
-        for f in decision.facts.statements.values()
-        if f.stage == next_stage and not f.evidenced
+        f for f in decision.facts.statements.values() if f.stage == next_stage and not f.evidenced
     ]
     by_standard: dict[str, list[StatementFacts]] = {}
     for fact in pending:
@@ -194,7 +192,9 @@ def _resolving(statement: str) -> Callable[[Review, int], Review]:
             item.model_copy(
                 update={
                     "tags": tuple(
-                        t for t in item.tags if not (t.statement == statement and t.polarity == "concern")
+                        t
+                        for t in item.tags
+                        if not (t.statement == statement and t.polarity == "concern")
                     )
                 }
             )
@@ -219,7 +219,14 @@ def _source_steps(review: Review) -> Iterator[_Step]:
                 evidence_kind=kind,
                 text=f"Add evidence from {words} (for example {kind.replace('-', ' ')}).",
             )
-            yield _Step(change, lambda r, i, k=kind: _with_item(r, k, i, ()))
+            yield _Step(change, _adding_item(kind))
+
+
+def _adding_item(kind: str) -> Callable[[Review, int], Review]:
+    def apply(review: Review, i: int) -> Review:
+        return _with_item(review, kind, i, ())
+
+    return apply
 
 
 def _objective_steps(review: Review, outcome: str) -> Iterator[_Step]:
@@ -251,7 +258,7 @@ def _with_outcome(objective: Objective, outcome: str) -> Callable[[Review, int],
 def _with_item(review: Review, kind: str, i: int, tags: tuple[Tag, ...]) -> Review:
     item = EvidenceItem(
         id=f"next-step-{i + 1}",
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         date=review.cycle_end,
         recorded_by="next-step",
         tags=tags,

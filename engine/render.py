@@ -33,7 +33,9 @@ def _wrap(text: str, indent: str = "  ", bullet: str = "- ") -> str:
 def _cites(statements: tuple[str, ...], evidence: tuple[str, ...]) -> str:
     parts = []
     if statements:
-        shown = ", ".join(statements[:6]) + (f" and {len(statements) - 6} more" if len(statements) > 6 else "")
+        shown = ", ".join(statements[:6]) + (
+            f" and {len(statements) - 6} more" if len(statements) > 6 else ""
+        )
         parts.append(f"statements {shown}")
     if evidence:
         parts.append("evidence " + ", ".join(evidence))
@@ -42,19 +44,27 @@ def _cites(statements: tuple[str, ...], evidence: tuple[str, ...]) -> str:
 
 def render_text(rec: Recommendation) -> str:
     """A terminal page: result, why, ledger, evidence excluded, next steps, seal."""
-    out = [f"Draft: {headline(rec)}", f"Subject {rec.subject}" + (f", stage {rec.stage}" if rec.stage else ""), ""]
+    out = [
+        f"Draft: {headline(rec)}",
+        f"Subject {rec.subject}" + (f", stage {rec.stage}" if rec.stage else ""),
+        "",
+    ]
     out.append(_wrap(rec.summary, "", ""))
     out += ["", "Why:"]
     out += [_wrap(line.text + _cites(line.statements, line.evidence)) for line in rec.rationale]
     if rec.ledger:
         out += ["", "Stage ledger (statements met / required, at the modality required):"]
         out += [
-            f"  {row.label:<24} {row.modality:<30} {row.met:>4} / {row.required:<4}" for row in rec.ledger
+            f"  {row.label:<24} {row.modality:<30} {row.met:>4} / {row.required:<4}"
+            for row in rec.ledger
         ]
     if rec.excluded_evidence:
         out += ["", "Evidence not used:"]
         out += [_wrap(f"{e.id} ({e.date}): {e.reason}") for e in rec.excluded_evidence]
-    out += ["", f"Next steps{f' towards {rec.next_steps.target}' if rec.next_steps.target else ''}:"]
+    out += [
+        "",
+        f"Next steps{f' towards {rec.next_steps.target}' if rec.next_steps.target else ''}:",
+    ]
     out.append(_wrap(rec.next_steps.note))
     out += [_wrap(change.text, "    ") for change in rec.next_steps.changes]
     out += ["", _seal(rec)]
@@ -87,7 +97,13 @@ def render_markdown(rec: Recommendation) -> str:
     ]
     out += [f"- {line.text}{_cites(line.statements, line.evidence)}" for line in rec.rationale]
     if rec.ledger:
-        out += ["", "## Stage ledger", "", "| stage | required at | met | required |", "|---|---|---|---|"]
+        out += [
+            "",
+            "## Stage ledger",
+            "",
+            "| stage | required at | met | required |",
+            "|---|---|---|---|",
+        ]
         out += [f"| {r.label} | {r.modality} | {r.met} | {r.required} |" for r in rec.ledger]
     if rec.excluded_evidence:
         out += ["", "## Evidence not used", ""]
@@ -100,7 +116,9 @@ def render_markdown(rec: Recommendation) -> str:
 
 def render_trace(rec: Recommendation) -> str:
     """One line per firing: sequence, rule, action, and the facts it matched."""
-    lines = [f"Trace of {rec.trace.ruleset} ({rec.trace.ruleset_hash[:19]}…), {rec.trace.engine_version}"]
+    lines = [
+        f"Trace of {rec.trace.ruleset} ({rec.trace.ruleset_hash[:19]}…), {rec.trace.engine_version}"
+    ]
     for firing in rec.trace.firings:
         matched = "; ".join(
             f"{alias}={_fact_summary(fact)}" for alias, fact in firing.matched.items()
