@@ -124,11 +124,16 @@ def _float_text(value: float) -> str:
 
 @dataclass
 class _Scan:
-    """What a walk over one JSON value found."""
+    """What a walk over one JSON value found; ``label`` says where, in error messages."""
 
-    where: str
+    label: str
+    fact: Mapping[str, Any] | None = None
     properties: int = 0
     odd_floats: bool = False
+
+    @property
+    def where(self) -> str:
+        return self.label if self.fact is None else f"{self.label} (id {self.fact.get('id')!r})"
 
 
 def _check_scalar(value: object, path: str, scan: _Scan) -> None:
@@ -173,10 +178,23 @@ def _walk(value: object, path: str, scan: _Scan, depth: int, fact_keys: bool) ->
         _check_scalar(value, path, scan)
 
 
+def _simple(value: object) -> bool:
+    """True for the values most facts hold, which need no closer look (the fast path)."""
+    if isinstance(value, str):
+        return len(value) <= MAX_STRING_LENGTH
+    if isinstance(value, int):  # bool included
+        return _INT64[0] <= value <= _INT64[1]
+    if isinstance(value, float):  # finite, and written without an exponent
+        return 1e-4 <= abs(value) < 1e16 or value == 0.0
+    if isinstance(value, list):
+        return all(isinstance(v, str) and len(v) <= MAX_STRING_LENGTH for v in value)
+    return value is None
+
+
 def _check_fact(fact: object, index: int) -> _Scan:
     if not isinstance(fact, Mapping):
         raise EngineError(f"fact {index} is a {type(fact).__name__}, not a mapping")
-    scan = _Scan(where=f"fact {index} (id {fact.get('id')!r})")
+    scan = _Scan(f"fact {index}", fact)
     for key in ("t", "id"):
         if not isinstance(fact.get(key), str) or not fact[key]:
             raise EngineError(f"{scan.where}: {key!r} must be a non-empty string")
@@ -184,7 +202,12 @@ def _check_fact(fact: object, index: int) -> _Scan:
         raise EngineError(f"{scan.where}: 'sid' is reserved for the engine")
     if fact["id"].startswith(_CONCLUSION_PREFIX):
         raise EngineError(f"{scan.where}: ids starting {_CONCLUSION_PREFIX!r} are reserved")
-    _walk(dict(fact), "fact", scan, 0, fact_keys=True)
+    for key, value in fact.items():
+        scan.properties += 1
+        if not (isinstance(key, str) and key and key[0] != "$" and "." not in key):
+            _check_key(key, "fact", scan, fact_keys=True)  # raises
+        if not _simple(value):
+            _walk(value, f"fact.{key}", scan, 1, fact_keys=True)
     if scan.properties > MAX_FACT_PROPERTIES:
         raise EngineError(f"{scan.where}: more than {MAX_FACT_PROPERTIES} properties")
     return scan
@@ -252,7 +275,7 @@ def _check_definition(spec: RuleSpec) -> None:
     pri = definition.get("pri", 0)
     if not isinstance(pri, int) or isinstance(pri, bool) or not 0 <= pri < 1_000_000:
         raise EngineError(f"rule {rule!r}: 'pri' must be an int from 0 to 999999")
-    scan = _Scan(where=f"rule {rule!r}")
+    scan = _Scan(f"rule {rule!r}")
     _walk(definition, "definition", scan, 0, fact_keys=False)
     if scan.odd_floats:
         raise EngineError(f"rule {rule!r}: a number like 1e-05 cannot be parsed by durable-rules")

@@ -106,15 +106,30 @@ def _apply(review: Review, steps: Sequence[_Step]) -> Review:
 def _candidates(
     evaluator: Evaluator, review: Review, decision: Decision, target: str
 ) -> Iterator[_Step]:
-    above_expected = target != evaluator.compiled.ruleset.resolution.expected
+    """Every kind of change, interleaved so that any short prefix holds some of each kind."""
     statements = decision.facts.statements
-    if above_expected:
-        yield from _beyond_steps(evaluator, review, decision)
-        yield from _objective_steps(review, "exceeded")
-    yield from _concern_steps(evaluator, statements)
-    yield from _source_steps(review)
-    yield from _objective_steps(review, "met")
-    yield from _required_steps(evaluator, statements)
+    groups = [
+        _concern_steps(evaluator, statements),
+        _source_steps(review),
+        _objective_steps(review, "met"),
+        _required_steps(evaluator, statements),
+    ]
+    if target != evaluator.compiled.ruleset.resolution.expected:
+        groups[:0] = [
+            _beyond_steps(evaluator, review, decision),
+            _objective_steps(review, "exceeded"),
+        ]
+    yield from _round_robin(groups)
+
+
+def _round_robin(groups: list[Iterator[_Step]]) -> Iterator[_Step]:
+    while groups:
+        for group in list(groups):
+            step = next(group, None)
+            if step is None:
+                groups.remove(group)
+            else:
+                yield step
 
 
 def _texts(evaluator: Evaluator) -> dict[str, str]:

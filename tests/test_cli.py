@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from schemas.framework import Framework
+from schemas.recommendation import Recommendation
 from service.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,3 +88,47 @@ def test_entry_point_is_installed() -> None:
     result = subprocess.run([str(exe), "frameworks"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "hampshire" in result.stdout
+
+
+EXAMPLE = str(ROOT / "examples" / "hampshire-mpr-achieved.yaml")
+
+
+def test_recommend_text_shows_rating_ledger_and_next_steps(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "recommend", EXAMPLE)
+    assert code == 0
+    assert out.startswith("Draft: Achieved expectations (draft pay recommendation)")
+    assert "Stage ledger" in out and "ECT 1" in out
+    assert "Next steps towards exceptional:" in out and "Confirmed by the engine" in out
+
+
+def test_recommend_json_is_the_recommendation_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", EXAMPLE, "--format", "json")
+    rec = Recommendation.model_validate_json(out)
+    assert code == 0 and rec.rating == "achieved" and rec.trace.firings
+
+
+def test_recommend_markdown_is_a_printable_page(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", EXAMPLE, "--format", "markdown")
+    assert code == 0
+    assert out.startswith("# Draft rating: Achieved expectations")
+    assert "## Stage ledger" in out and "| MPR | independently |" in out
+
+
+def test_explain_prints_one_line_per_firing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", EXAMPLE)
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[0].startswith("Trace of hampshire")
+    assert any("hampshire.rating.achieved  → propose achieved" in line for line in lines)
+
+
+def test_recommend_bad_review_exits_1_with_places(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = Path(EXAMPLE).read_text(encoding="utf-8").replace("ts.1.1.mpr.1", "ts.1.1.mpr.9", 1)
+    path = tmp_path / "review.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "recommend", str(path))
+    assert (code, out) == (1, "")
+    assert "unknown-statement" in err and "review.yaml:" in err and "did you mean" in err
