@@ -1,4 +1,4 @@
-"""Property: every valid review yields a rating on the scale or an explicit status, never an error."""
+"""Property: every valid review yields a rating on the scale or an explicit status."""
 
 from __future__ import annotations
 
