@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/appraise frameworks
 	$(BIN)/appraise framework show hampshire --stage mpr --standard 1
+	$(BIN)/appraise recommend examples/hampshire-mpr-achieved.yaml
 
 test: $(STAMP) lint typecheck unit check-frameworks
 
@@ -30,6 +31,7 @@ unit: $(STAMP)
 
 check-frameworks: $(STAMP)
 	$(BIN)/appraise frameworks > /dev/null
+	for f in examples/*.yaml; do $(BIN)/appraise recommend "$$f" > /dev/null || exit 1; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

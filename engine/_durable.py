@@ -11,7 +11,8 @@ the pitfalls measured in ``shared/notes/durable-rules.md`` and probed again for 
 * More than 4,096 rules per ruleset fail (error 106): the rule count is checked first.
 * ``Host.assert_facts`` raises ``MessageNotHandledException`` for the whole batch when one fact
   matches no rule, and then skips the actions: we call ``durable_rules_engine.assert_facts``
-  and ``do_actions`` ourselves, and a catch-all *sink* rule handles every fact.
+  and ``do_actions`` ourselves, and a catch-all *sink* rule handles every fact (with
+  ``cap``, so it fires about once per case rather than once per fact).
 * ``delete_state`` on a session in which no action was ever started is a **SIGSEGV** (found
   here: a case where no rule fires). The sink rule fires for every batch, so one action always
   starts; we still never delete a session in which we saw no action run.
@@ -27,7 +28,11 @@ the pitfalls measured in ``shared/notes/durable-rules.md`` and probed again for 
   NaN/inf, 64-bit ints, at most 250 properties, strings up to 1,000,000 characters, unique
   string ids) and such floats are written ``1.0e-05``. In a rule such a number is error 204,
   so definitions containing one are rejected.
+* A negative ``pri`` runs after every positive one (it is read as unsigned): ``pri`` must be
+  0-999999 (the sink rule's is 1,000,000).
 * A fact's identity is its ``id`` (``1`` and ``"1"`` are the same fact): ids must be strings.
+* Durable's actions call ``datetime.utcfromtimestamp``, deprecated in Python 3.12: that one
+  warning is silenced around ``do_actions``.
 * Durable's C core never releases the GIL and the action protocol spans several calls: ``run``
   holds a per-ruleset lock, so concurrent callers are serialised (threads add no speed).
 """
@@ -274,7 +279,9 @@ def _check_definition(spec: RuleSpec) -> None:
         raise EngineError(f"rule {rule!r}: needs at least one positive alias (not only '$not')")
     pri = definition.get("pri", 0)
     if not isinstance(pri, int) or isinstance(pri, bool) or not 0 <= pri < 1_000_000:
-        raise EngineError(f"rule {rule!r}: 'pri' must be an int from 0 to 999999")
+        raise EngineError(  # durable runs a negative pri after every positive one
+            f"rule {rule!r}: 'pri' must be an int from 0 to 999999, not {pri!r}"
+        )
     scan = _Scan(f"rule {rule!r}")
     _walk(definition, "definition", scan, 0, fact_keys=False)
     if scan.odd_floats:
@@ -427,7 +434,7 @@ class CompiledRuleset:
         return action
 
     def _sink(self, c: Any) -> None:
-        """Fires for every fact so that no batch is 'not handled'; records nothing."""
+        """Matches every fact, so no batch is 'not handled', and makes sure an action starts."""
         if self._current is not None:
             self._current.actions += 1
 
@@ -493,17 +500,18 @@ class CompiledRuleset:
             self._ruleset.do_actions(offset, complete)
 
     def _check(self, run: _Run, code: int) -> None:
+        """Raise what went wrong in the run, the first cause first."""
         where = f"case {run.case_id!r}"
         if code != 0:
             what = "a fact was already asserted" if code == 2 else f"result code {code}"
             raise EngineError(f"durable-rules did not take {where}: {what}")
         if run.failure is not None:
             rule, error = run.failure
-            if not isinstance(error, Exception):
-                raise error  # KeyboardInterrupt and the like pass through unchanged
+            _reraise_interrupt(error)
             message = f"rule {rule!r} failed while evaluating {where}: {error}"
             raise EngineError(message, rule=rule) from error
         if run.driver_error:
+            _reraise_interrupt(run.driver_error)
             raise EngineError(f"durable-rules failed while evaluating {where}: {run.driver_error}")
         state = self._ruleset.get_state(run.sid)
         if "exception" in state:
@@ -531,6 +539,12 @@ class CompiledRuleset:
         except _dre.error:
             return False
         return True
+
+
+def _reraise_interrupt(error: object) -> None:
+    """KeyboardInterrupt, SystemExit and the like pass through unchanged."""
+    if isinstance(error, BaseException) and not isinstance(error, Exception):
+        raise error
 
 
 def _delete_ruleset(handle: int) -> None:

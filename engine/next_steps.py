@@ -118,6 +118,7 @@ def _candidates(
         groups[:0] = [
             _beyond_steps(evaluator, review, decision),
             _objective_steps(review, "exceeded"),
+            _raise_steps(evaluator, statements),
         ]
     yield from _round_robin(groups)
 
@@ -169,6 +170,15 @@ def _required_steps(evaluator: Evaluator, statements: dict[str, StatementFacts])
     ordered = [*first_of_unit.values(), *(f for f in unmet if f not in first_of_unit.values())]
     for fact in ordered:
         yield _evidence_step(evaluator, fact, fact.required or "")
+
+
+def _raise_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) -> Iterator[_Step]:
+    """Required statements shown at the strongest modality, for bands that ask for more."""
+    ladder = [m.id for m in evaluator.framework.modalities.levels]
+    top = ladder[-1]
+    for fact in statements.values():
+        if fact.required and fact.best != top:
+            yield _evidence_step(evaluator, fact, top)
 
 
 def _beyond_steps(evaluator: Evaluator, review: Review, decision: Decision) -> Iterator[_Step]:

@@ -80,7 +80,7 @@ class Rule(Frozen):
     when: tuple[Pattern, ...] = Field(min_length=1)
     then: Then
     reason: str = Field(description="Template naming facts, e.g. '{coverage.ratio|percent} met'.")
-    priority: int = Field(default=0, description="Lower runs first (durable-rules 'pri').")
+    priority: int = Field(default=0, ge=0, le=999_999, description="Lower runs first.")
 
 
 class Resolution(Frozen):

@@ -25,8 +25,8 @@ def rule(
     )
 
 
-def fact(t: str, id: str, **fields: Any) -> dict[str, Any]:
-    return {"t": t, "id": id, **fields}
+def fact(t: str, fid: str, **fields: Any) -> dict[str, Any]:
+    return {"t": t, "id": fid, **fields}
 
 
 def names(firings: list[RawFiring]) -> list[str]:
