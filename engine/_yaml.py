@@ -110,6 +110,13 @@ def load_yaml_text(text: str, file: str) -> Located:
     return located
 
 
-def load_yaml_file(path: Path, display: str | None = None) -> Located:
-    """Read and parse a YAML file; ``display`` is the name diagnostics use for it."""
-    return load_yaml_text(path.read_text(encoding="utf-8"), display or str(path))
+def load_yaml_file(path: Path) -> Located:
+    """Read and parse a YAML file, named in diagnostics relative to the working directory."""
+    return load_yaml_text(path.read_text(encoding="utf-8"), _display(path))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

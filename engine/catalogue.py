@@ -27,7 +27,7 @@ def default_rules_dir() -> Path:
 
 def load_framework(path: Path, *, expected_id: str | None = None) -> Framework:
     """Load and check one framework file; raise ``CatalogueError`` listing every problem."""
-    located = load_yaml_file(path, _display(path))
+    located = load_yaml_file(path)
     diagnostics = list(located.diagnostics)
     if located.data is None and not diagnostics:
         diagnostics.append(located.diagnostic((), "missing-field", "the file is empty"))
@@ -43,14 +43,6 @@ def load_framework(path: Path, *, expected_id: str | None = None) -> Framework:
     if diagnostics or framework is None:
         raise CatalogueError(diagnostics)
     return framework
-
-
-def _display(path: Path) -> str:
-    """A path relative to the working directory when it is under it, for short diagnostics."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 class Catalogue(Mapping[str, Framework]):

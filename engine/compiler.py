@@ -70,7 +70,7 @@ def ruleset_hash(ruleset: RuleSet, framework: Framework) -> str:
 
 def load_ruleset(path: Path, catalogue: Catalogue) -> tuple[RuleSet, Framework]:
     """Load and check a rule-set file; raise ``RuleSetError`` listing every problem at once."""
-    located = load_yaml_file(path, _display(path))
+    located = load_yaml_file(path)
     diagnostics = list(located.diagnostics)
     ruleset = None
     if located.data is not None:
@@ -82,13 +82,6 @@ def load_ruleset(path: Path, catalogue: Catalogue) -> tuple[RuleSet, Framework]:
     if diagnostics or ruleset is None or framework is None:
         raise RuleSetError(diagnostics or [located.diagnostic((), "missing-field", "empty file")])
     return ruleset, framework
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _framework_of(
