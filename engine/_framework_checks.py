@@ -6,9 +6,11 @@ does not hide a duplicate id or an unknown stage elsewhere: the author sees ever
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from engine._raw import items as _items
+from engine._raw import repeated_ids
 from engine._validate import did_you_mean
 from engine._yaml import Loc, Located
 from schemas.diagnostics import Diagnostic
@@ -23,22 +25,8 @@ def check_framework(located: Located) -> list[Diagnostic]:
     return checker.run()
 
 
-def _items(data: Any, *loc: str | int) -> Iterator[tuple[Loc, dict[str, Any]]]:
-    """The mappings in the list at ``loc``, with their paths; anything malformed is skipped."""
-    current = data
-    for part in loc:
-        if isinstance(current, dict) and isinstance(part, str):
-            current = current.get(part)
-        else:
-            return
-    if isinstance(current, list):
-        for i, item in enumerate(current):
-            if isinstance(item, dict):
-                yield (*loc, i), item
-
-
 class _Checker:
-    def __init__(self, located: Located, data: dict[str, Any]) -> None:
+    def __init__(self, located: Located, data: Mapping[str, Any]) -> None:
         self.located = located
         self.data = data
         self.found: list[Diagnostic] = []
@@ -60,7 +48,7 @@ class _Checker:
             self._reference(item, loc, "level", modalities, "unknown-modality", "modality")
         return self.found
 
-    def _tree(self, nodes: Any, loc: Loc) -> Iterator[tuple[Loc, dict[str, Any]]]:
+    def _tree(self, nodes: Any, loc: Loc) -> Iterator[tuple[Loc, Mapping[str, Any]]]:
         if not isinstance(nodes, list):
             return
         for i, node in enumerate(nodes):
@@ -68,24 +56,20 @@ class _Checker:
                 yield (*loc, i), node
                 yield from self._tree(node.get("children"), (*loc, i, "children"))
 
-    def _ids(self, what: str, items: list[tuple[Loc, dict[str, Any]]]) -> list[str]:
+    def _ids(self, what: str, entries: list[tuple[Loc, Mapping[str, Any]]]) -> list[str]:
         """The ids in order of first appearance; a repeated id is reported where it repeats."""
-        seen: dict[str, Loc] = {}
-        for loc, item in items:
-            ident = item.get("id")
-            if not isinstance(ident, str):
-                continue
-            if ident in seen:
-                line = self.located.where((*seen[ident], "id"))[0]
-                self._report(
-                    (*loc, "id"), "duplicate-id", f"{what} id {ident!r} already used on line {line}"
-                )
-            else:
-                seen[ident] = loc
-        return list(seen)
+        first, repeats = repeated_ids(entries)
+        for loc, ident, first_loc in repeats:
+            line = self.located.where((*first_loc, "id"))[0]
+            message = f"{what} id {ident!r} already used on line {line}"
+            self._report((*loc, "id"), "duplicate-id", message)
+        return list(first)
 
     def _check_stages(
-        self, stages: list[tuple[Loc, dict[str, Any]]], stage_ids: list[str], modalities: list[str]
+        self,
+        stages: list[tuple[Loc, Mapping[str, Any]]],
+        stage_ids: list[str],
+        modalities: list[str],
     ) -> None:
         order = {ident: i for i, ident in enumerate(stage_ids)}
         edges: dict[str, list[tuple[str, Loc]]] = {}
@@ -107,7 +91,9 @@ class _Checker:
                     )
         self._cycles(edges)
 
-    def _order(self, stage: dict[str, Any], target: str, order: dict[str, int], loc: Loc) -> None:
+    def _order(
+        self, stage: Mapping[str, Any], target: str, order: dict[str, int], loc: Loc
+    ) -> None:
         me = stage.get("id")
         if isinstance(me, str) and me in order and order[target] >= order[me]:
             relation = "itself" if target == me else f"{target!r}, which is listed after it"
@@ -145,7 +131,7 @@ class _Checker:
 
     def _reference(
         self,
-        item: dict[str, Any],
+        item: Mapping[str, Any],
         loc: Loc,
         field: str,
         known: list[str] | set[Any],

@@ -10,6 +10,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from engine._raw import path_text
 from engine._yaml import Loc, Located
 from schemas.diagnostics import Diagnostic
 
@@ -72,10 +73,7 @@ def _diagnostic(model: type[BaseModel], located: Located, error: ErrorDetails) -
 
 def _describe(loc: Loc) -> str:
     """A readable path such as ``stages[2].clause``."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "the document"
+    return path_text(loc) or "the document"
 
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:

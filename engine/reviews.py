@@ -12,6 +12,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from engine._raw import items as _items
+from engine._raw import path_text as _path
+from engine._raw import repeated_ids
 from engine._validate import did_you_mean, validate_model
 from engine._yaml import Loc, Located, load_yaml_text
 from engine.errors import InputError
@@ -100,23 +103,6 @@ def _unlocated(loc: Loc, code: str, message: str) -> Diagnostic:
     return Diagnostic(file=UNLOCATED, line=0, column=0, code=code, message=message)
 
 
-def _path(loc: Loc) -> str:
-    """A readable path such as ``evidence[2].tags[0].statement``."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _items(data: Mapping[str, Any], key: str) -> Iterator[tuple[Loc, Mapping[str, Any]]]:
-    """The mappings in the list at ``data[key]``, with their paths; anything else is skipped."""
-    value = data.get(key)
-    if isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            if isinstance(item, Mapping):
-                yield (key, i), item
-
-
 def _strings(item: Mapping[str, Any], key: str, loc: Loc) -> Iterator[tuple[Loc, str]]:
     """The strings in the list at ``item[key]``, with their paths."""
     value = item.get(key)
@@ -194,19 +180,13 @@ class _Checker:
                 hint = f" ({what})" if what else did_you_mean(ref, self.nodes)
                 self._add(ref_loc, "unknown-node", f"{_path(ref_loc)}: unknown node {ref!r}{hint}")
 
-    def _unique(self, what: str, items: list[tuple[Loc, Mapping[str, Any]]]) -> list[str]:
+    def _unique(self, what: str, entries: list[tuple[Loc, Mapping[str, Any]]]) -> list[str]:
         """The ids in order of first appearance; a repeated id is reported where it repeats."""
-        seen: dict[str, Loc] = {}
-        for loc, item in items:
-            ident = item.get("id")
-            if not isinstance(ident, str):
-                continue
-            if ident in seen:
-                message = f"{_path((*loc, 'id'))}: {what} id {ident!r} already used by "
-                self._add((*loc, "id"), "duplicate-id", message + _path(seen[ident]))
-            else:
-                seen[ident] = loc
-        return list(seen)
+        first, repeats = repeated_ids(entries)
+        for loc, ident, first_loc in repeats:
+            message = f"{_path((*loc, 'id'))}: {what} id {ident!r} already used by "
+            self._add((*loc, "id"), "duplicate-id", message + _path(first_loc))
+        return list(first)
 
     def _reference(
         self,
