@@ -14,7 +14,7 @@ from engine._raw import path_text
 from engine._yaml import Loc, Located
 from schemas.diagnostics import Diagnostic
 
-__all__ = ["did_you_mean", "validate_model"]
+__all__ = ["did_you_mean", "validate_document", "validate_model"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -35,6 +35,17 @@ def validate_model(model: type[M], located: Located) -> tuple[M | None, list[Dia
     except ValidationError as exc:
         errors = _without_echoes(exc.errors())
         return None, [_diagnostic(model, located, error) for error in errors]
+
+
+def validate_document(model: type[M], located: Located) -> tuple[M | None, list[Diagnostic]]:
+    """The model of a loaded file, after its syntax problems, an empty file, and model errors."""
+    diagnostics = list(located.diagnostics)
+    if located.data is None:
+        if not diagnostics:
+            diagnostics.append(located.diagnostic((), "missing-field", "the file is empty"))
+        return None, diagnostics
+    result, problems = validate_model(model, located)
+    return result, diagnostics + problems
 
 
 def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:

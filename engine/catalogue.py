@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from engine._framework_checks import check_framework
-from engine._validate import did_you_mean, validate_model
+from engine._validate import did_you_mean, validate_document
 from engine._yaml import load_yaml_file
 from engine.errors import CatalogueError, NotFoundError
 from schemas.diagnostics import Diagnostic
@@ -28,13 +28,9 @@ def default_rules_dir() -> Path:
 def load_framework(path: Path, *, expected_id: str | None = None) -> Framework:
     """Load and check one framework file; raise ``CatalogueError`` listing every problem."""
     located = load_yaml_file(path)
-    diagnostics = list(located.diagnostics)
-    if located.data is None and not diagnostics:
-        diagnostics.append(located.diagnostic((), "missing-field", "the file is empty"))
-    framework = None
+    framework, diagnostics = validate_document(Framework, located)
     if located.data is not None:
-        framework, problems = validate_model(Framework, located)
-        diagnostics += problems + check_framework(located)
+        diagnostics += check_framework(located)
     if expected_id and isinstance(located.data, dict):
         found = located.data.get("id")
         if isinstance(found, str) and found != expected_id:

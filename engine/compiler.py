@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engine._durable import CompiledRuleset, RuleSpec
-from engine._validate import did_you_mean, validate_model
+from engine._validate import did_you_mean, validate_document
 from engine._yaml import Loc, Located, load_yaml_file
 from engine.catalogue import Catalogue
 from engine.conditions import Condition, ConditionError, Operand, parse_condition
@@ -71,16 +71,12 @@ def ruleset_hash(ruleset: RuleSet, framework: Framework) -> str:
 def load_ruleset(path: Path, catalogue: Catalogue) -> tuple[RuleSet, Framework]:
     """Load and check a rule-set file; raise ``RuleSetError`` listing every problem at once."""
     located = load_yaml_file(path)
-    diagnostics = list(located.diagnostics)
-    ruleset = None
-    if located.data is not None:
-        ruleset, problems = validate_model(RuleSet, located)
-        diagnostics += problems
+    ruleset, diagnostics = validate_document(RuleSet, located)
     framework = _framework_of(located, catalogue, diagnostics)
     if ruleset is not None and framework is not None:
         diagnostics += _Checker(ruleset, framework, located).run()
     if diagnostics or ruleset is None or framework is None:
-        raise RuleSetError(diagnostics or [located.diagnostic((), "missing-field", "empty file")])
+        raise RuleSetError(diagnostics)
     return ruleset, framework
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from engine._raw import items as _items
 from engine._raw import path_text as _path
 from engine._raw import repeated_ids
-from engine._validate import did_you_mean, validate_model
+from engine._validate import did_you_mean, validate_document
 from engine._yaml import Loc, Located, load_yaml_text
 from engine.errors import InputError
 from engine.tree import walk
@@ -39,13 +39,9 @@ def load_review(path: Path, catalogue: Mapping[str, Framework]) -> Review:
 def parse_review(text: str, file: str, catalogue: Mapping[str, Framework]) -> Review:
     """Parse review text (YAML, or JSON, which is YAML) and check it against its framework."""
     located = load_yaml_text(_untab_json(text), file)
-    diagnostics = list(located.diagnostics)
-    if located.data is None and not diagnostics:
-        diagnostics.append(located.diagnostic((), "missing-field", "the file is empty"))
-    review = None
+    review, diagnostics = validate_document(Review, located)
     if located.data is not None:
-        review, problems = validate_model(Review, located)
-        diagnostics += problems + _cross_references(located, catalogue)
+        diagnostics += _cross_references(located, catalogue)
     if diagnostics or review is None:
         raise InputError(diagnostics)
     return review
