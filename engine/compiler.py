@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,11 @@ class CompiledRules:
     engine: CompiledRuleset = field(repr=False)
 
     def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.ruleset.rules if r.id == rule_id)
+        return self._rules_by_id[rule_id]
+
+    @cached_property
+    def _rules_by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.ruleset.rules}
 
 
 def ruleset_hash(ruleset: RuleSet, framework: Framework) -> str:

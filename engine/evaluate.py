@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import itertools
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 from engine._durable import ENGINE_VERSION, RawFiring
 from engine.compiler import CompiledRules, render_reason
@@ -52,6 +52,15 @@ class Evaluator:
         self.compiled = compiled
         self.framework = compiled.framework
         self.scale = [level.id for level in compiled.framework.scale.levels]
+
+    @cached_property
+    def statement_texts(self) -> dict[str, str]:
+        """Statement id → the framework's own wording."""
+        return {s.id: s.text for s in self.framework.statements}
+
+    @cached_property
+    def modality_labels(self) -> dict[str, str]:
+        return {m.id: m.label for m in self.framework.modalities.levels}
 
     def decide(self, review: Review, *, validate: bool = True) -> Decision:
         """Derive facts, run the rules and resolve their proposals to one outcome."""
@@ -102,7 +111,3 @@ class Evaluator:
         if then.status:
             return f"status {then.status}"
         return f"conclude {then.conclude}"
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

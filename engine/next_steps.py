@@ -133,17 +133,12 @@ def _round_robin(groups: list[Iterator[_Step]]) -> Iterator[_Step]:
                 yield step
 
 
-def _texts(evaluator: Evaluator) -> dict[str, str]:
-    return {s.id: s.text for s in evaluator.framework.statements}
-
-
 def _modality_label(evaluator: Evaluator, modality: str | None) -> str:
-    labels = {m.id: m.label for m in evaluator.framework.modalities.levels}
-    return labels[modality].lower() if modality else "not evidenced"
+    return evaluator.modality_labels[modality].lower() if modality else "not evidenced"
 
 
 def _evidence_step(evaluator: Evaluator, fact: StatementFacts, modality: str) -> _Step:
-    text = _texts(evaluator)[fact.statement]
+    text = evaluator.statement_texts[fact.statement]
     now = _modality_label(evaluator, fact.best)
     change = Change(
         kind="evidence-statement",
@@ -200,7 +195,7 @@ def _beyond_steps(evaluator: Evaluator, review: Review, decision: Decision) -> I
 
 
 def _concern_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) -> Iterator[_Step]:
-    texts = _texts(evaluator)
+    texts = evaluator.statement_texts
     for fact in statements.values():
         if fact.concern:
             change = Change(
