@@ -43,10 +43,19 @@ class Located:
         return self.values.get(path, (1, 1))
 
     def diagnostic(
-        self, loc: Iterable[str | int], code: str, message: str, *, key: bool = False
+        self,
+        loc: Iterable[str | int],
+        code: str,
+        message: str,
+        *,
+        key: bool = False,
+        offset: int = 0,
     ) -> Diagnostic:
+        """A diagnostic at ``loc``, ``offset`` characters into its value (e.g. in a condition)."""
         line, column = self.where(loc, key=key)
-        return Diagnostic(file=self.file, line=line, column=column, code=code, message=message)
+        return Diagnostic(
+            file=self.file, line=line, column=column + offset, code=code, message=message
+        )
 
 
 class _Builder:
