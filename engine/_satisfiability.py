@@ -99,8 +99,7 @@ def satisfiable(space: Range, atoms: Iterable[Atom]) -> bool:
         bounds = bounds.integral()
     if allowed is not None:
         return any(
-            bounds.holds(_number(v)) and v not in excluded and _fits(space.kind, v)
-            for v in allowed
+            bounds.holds(_number(v)) and v not in excluded and _fits(space.kind, v) for v in allowed
         )
     return bounds.has_room(excluded, integral=space.kind == "int")
 

@@ -5,6 +5,11 @@ This is the contract between fact derivation (``engine.facts``) and the rule com
 and derivation is tested to produce exactly these fields with exactly these types. Every fact
 also carries ``id`` (unique within a case) and ``evidence`` (the evidence ids behind it), which
 rules cannot compare.
+
+``DOMAINS`` says what is known of the values beyond their types (ratios in [0, 1], counts at
+least 0, stage and modality ids from the framework…), ``ONE_PER_CASE`` and ``KEYS`` how many
+facts of a type a case holds; the static checks (``engine.static_checks``) reason with them, and
+derivation is tested to stay within them.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ and every field within its domain in the fact contract (``engine.fact_types.DOMA
 The reasoning knows each comparison, joins between two numeric fields, the field domains, that a
 case has one fact of some types (so conditions on them from different patterns and rules meet),
 and which rules conclude what. It does not know relations between fields (a minimum is at most
-each value; ``met <= required``). So a rule reported as never firing truly cannot fire, a rule
-dead only through such a relation is not found, and two rules kept apart only by one are
-reported as overlapping.
+each value; ``met <= required``) and weighs a join only against joins of the same two fields.
+So a rule reported as never firing truly cannot fire, a rule dead only through such a relation
+is not found, and two rules kept apart only by one are reported as overlapping.
 """
 
 from __future__ import annotations
@@ -300,10 +300,8 @@ class _Analysis:
             if stores:
                 alive[r.index] = stores
             elif need is not None:
-                why = self._undrawn(need, rules, by_name)
-                self._report(
-                    need.loc, "never-fires", f"{need.text!r} never holds: {why}, {ending}", need.offset
-                )
+                message = f"{need.text!r} never holds: {self._undrawn(need, rules, by_name)}"
+                self._report(need.loc, "never-fires", f"{message}, {ending}", need.offset)
             else:
                 names = sorted({name for n in r.needs for name in n.names})
                 message = (
@@ -339,9 +337,7 @@ class _Analysis:
                 if earlier.rule.priority != later.rule.priority:
                     continue
                 first, second = _outcome(earlier.rule), _outcome(later.rule)
-                if first == second or not any(
-                    self._store_holds(a | b) for a in alive[earlier.index] for b in alive[later.index]
-                ):
+                if first == second or not self._overlap(alive[earlier.index], alive[later.index]):
                     continue
                 line = self.located.where(("rules", earlier.index, "id"))[0]
                 message = (
@@ -351,6 +347,10 @@ class _Analysis:
                     "other: give one a lower priority number"
                 )
                 self._report(self._priority_loc(later.index), "priority-conflict", message)
+
+    def _overlap(self, these: set[Store], those: set[Store]) -> bool:
+        """True when some way one rule fires can hold together with some way the other does."""
+        return any(self._store_holds(a | b) for a in these for b in those)
 
     def _priority_loc(self, index: int) -> Loc:
         loc: Loc = ("rules", index, "priority")

@@ -11,7 +11,7 @@ import pytest
 
 from engine.catalogue import Catalogue
 from engine.errors import InputError
-from engine.fact_types import DOMAINS, FACT_TYPES, vocabulary
+from engine.fact_types import DOMAINS, FACT_TYPES, KEYS, ONE_PER_CASE, vocabulary
 from engine.facts import CaseFacts, derive_facts, next_stage
 from engine.reviews import load_review
 from schemas.review import Review
@@ -500,7 +500,13 @@ def test_every_derived_value_lies_in_its_declared_domain() -> None:
         *(load_review(path, CATALOGUE) for path in sorted(EXAMPLE.parent.glob("*.yaml"))),
     ]
     for r in reviews:
-        assert outside_domains(facts_of(r), r.framework) == [], r.framework
+        facts = facts_of(r)
+        assert outside_domains(facts, r.framework) == [], r.framework
+        assert all(len(facts.of_type(kind)) == 1 for kind in ONE_PER_CASE)
+        for kind, key in KEYS.items():
+            keys = [fact[key] for fact in facts.of_type(kind)]
+            assert len(keys) == len(set(keys)), kind
+    assert ONE_PER_CASE | set(KEYS) == set(FACT_TYPES) and not ONE_PER_CASE & set(KEYS)
     assert set(DOMAINS) <= set(FACT_TYPES)
     assert all(set(DOMAINS[kind]) <= set(FACT_TYPES[kind]) for kind in DOMAINS)
 

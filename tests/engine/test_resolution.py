@@ -8,9 +8,10 @@ import pytest
 import yaml
 
 from engine.catalogue import Catalogue
-from engine.compiler import compile_ruleset
+from engine.compiler import compile_ruleset, load_ruleset
 from engine.evaluate import Evaluator
 from engine.explain import recommend
+from engine.static_checks import check_ruleset
 from schemas.review import Review
 from schemas.ruleset import RuleSet
 
@@ -93,3 +94,29 @@ def test_the_rationale_says_what_outranked_the_other_proposals() -> None:
     assert rec.rating == "achieved"
     texts = [line.text for line in rec.rationale]
     assert "Also proposed, outranked by rule priority: not-met (t.not-met)." in texts
+
+
+@pytest.mark.parametrize("framework", ["hampshire", "hgios4", "isp", "wales-leaders"])
+def test_priorities_following_the_order_decide_as_the_order_does(
+    tmp_path: Path, framework: str
+) -> None:
+    """A shipped rule set rewritten for strategy 'priority' (each proposing rule at its
+    outcome's place in the order) passes the static checks and decides every golden case alike.
+    """
+    shipped = ROOT / "rules" / framework / "ruleset.yaml"
+    data = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    order = data["resolution"]["order"]
+    for rule in data["rules"]:
+        outcome = rule["then"].get("propose") or rule["then"].get("status")
+        if outcome:
+            rule["priority"] = order.index(outcome)
+    data["resolution"]["strategy"] = "priority"
+    data["id"] = f"{framework}.by-priority"
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert check_ruleset(path, CATALOGUE) == []
+    by_order = Evaluator(compile_ruleset(*load_ruleset(shipped, CATALOGUE)))
+    by_priority = Evaluator(compile_ruleset(*load_ruleset(path, CATALOGUE)))
+    for case in sorted((ROOT / "rules" / framework / "cases").glob("*.yaml")):
+        review = Review.model_validate(yaml.safe_load(case.read_text(encoding="utf-8"))["review"])
+        assert by_priority.decide(review).winner == by_order.decide(review).winner, case.name

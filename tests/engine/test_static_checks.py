@@ -336,7 +336,8 @@ def test_every_problem_at_once_sorted_by_place(tmp_path: Path) -> None:
 
 def test_a_file_that_does_not_load_is_reported_not_raised(tmp_path: Path) -> None:
     assert check(tmp_path, "id: [tiny\n") == [
-        "2:1: yaml-syntax: while parsing a flow sequence expected ',' or ']', but got '<stream end>'"
+        "2:1: yaml-syntax: while parsing a flow sequence "
+        "expected ',' or ']', but got '<stream end>'"
     ]
     assert check(tmp_path, "") == ["1:1: missing-field: the file is empty"]
     path = tmp_path / "latin1.yaml"
