@@ -8,6 +8,7 @@ variables are independent here, so a conjunction holds when each variable's atom
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,15 +23,23 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 @dataclass(frozen=True, order=True)
 class FieldVar:
-    """A field of a fact; ``scope`` is "" for a fact a case has one of, else the owning rule."""
+    """A field of one fact of a case.
+
+    The fact is the one a case has of its type, or the one whose key field (``KEYS`` in
+    ``engine.fact_types``) is ``key``; both have ``scope`` "", so rules share them. Any other
+    fact is the one a pattern matched, and ``scope`` names the rule and pattern.
+    """
 
     scope: str
-    alias: str
     fact: str
+    key: str
     field: str
+    alias: str = dataclasses.field(
+        default="", compare=False
+    )  # how the rule names the fact, for messages
 
     def __str__(self) -> str:
-        return f"{self.alias}.{self.field}"
+        return f"{self.alias or self.fact}.{self.field}"
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from engine.fact_types import (
 )
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
-from schemas.ruleset import Rule, RuleSet
+from schemas.ruleset import Pattern, Rule, RuleSet
 
 __all__ = ["check_ruleset"]
 
@@ -60,6 +60,7 @@ _NOUNS: dict[Vocabulary, str] = {
     "conclusion": "conclusion",
 }
 Store = frozenset[Atom]
+_Alias = tuple[str, str | None]  # a pattern's fact type, and the key value its conditions pin
 
 
 def check_ruleset(path: Path, catalogue: Catalogue) -> list[Diagnostic]:
@@ -139,13 +140,13 @@ class _Analysis:
     # --- one rule's own conditions ---------------------------------------------------------
 
     def _rule(self, index: int, rule: Rule) -> _Analysed:
-        aliases: dict[str, str] = {}
+        aliases: dict[str, _Alias] = {}
         conditions: list[_Condition] = []
         needs: list[_Need] = []
         dead = False
         for j, pattern in enumerate(rule.when):
             alias = pattern.as_ or pattern.fact
-            aliases[alias] = pattern.fact
+            aliases[alias] = (pattern.fact, _pinned_key(pattern))
             ploc: Loc = ("rules", index, "when", j)
             dead = dead or self._no_such_fact(rule, ploc, pattern.fact)
             mine = []
@@ -156,18 +157,20 @@ class _Analysis:
                 conditions.append(condition)
                 mine.append(condition)
             if pattern.fact == "conclusion":
-                needs.append(self._need(rule, ploc, alias, mine))
+                needs.append(self._need(ploc, mine))
         own = frozenset(c.atom for c in conditions if c.atom is not None)
         return _Analysed(index, rule, own, tuple(needs), dead)
 
-    def _var(self, rule: Rule, aliases: dict[str, str], alias: str, field: str) -> FieldVar:
-        fact = aliases[alias]
+    def _var(self, rule: Rule, aliases: dict[str, _Alias], alias: str, field: str) -> FieldVar:
+        fact, key = aliases[alias]
         if fact in ONE_PER_CASE:
-            return FieldVar("", fact, fact, field)
-        return FieldVar(rule.id, alias, fact, field)
+            return FieldVar("", fact, "", field, fact)
+        if key is not None:
+            return FieldVar("", fact, key, field, alias)
+        return FieldVar(f"{rule.id} {alias}", fact, "", field, alias)
 
     def _condition(
-        self, rule: Rule, loc: Loc, text: str, alias: str, aliases: dict[str, str]
+        self, rule: Rule, loc: Loc, text: str, alias: str, aliases: dict[str, _Alias]
     ) -> _Condition:
         parsed = parse_condition(text)  # the compiler has parsed and checked it already
         var = self._var(rule, aliases, alias, parsed.field)
@@ -187,7 +190,7 @@ class _Analysis:
         """Report a pattern on a fact type the framework never yields (ledger without stages)."""
         if fact not in KEYS:
             return False
-        space = self._space(FieldVar(rule.id, fact, fact, KEYS[fact]))
+        space = self._space(FieldVar("", fact, "", KEYS[fact]))
         if space.values:
             return False
         if fact == "conclusion":
@@ -239,10 +242,13 @@ class _Analysis:
         self._report(condition.loc, "never-fires", message, offset)
         return True
 
-    def _need(self, rule: Rule, loc: Loc, alias: str, mine: list[_Condition]) -> _Need:
+    def _need(self, loc: Loc, mine: list[_Condition]) -> _Need:
         """The conclusion names a pattern on ``conclusion`` can match."""
-        var = FieldVar(rule.id, alias, "conclusion", "name")
-        atoms = [c.atom for c in mine if c.atom is not None and c.atom.var == var]
+        atoms = [
+            c.atom
+            for c in mine
+            if c.atom is not None and isinstance(c.atom.var, FieldVar) and c.parsed.field == "name"
+        ]
         names = frozenset(
             name
             for name in self.concluded
@@ -408,6 +414,23 @@ class _Analysis:
             return f"{self.framework.id} has no {noun}s, so {var} is always ''"
         hint = did_you_mean(str(unknown[0]), known)
         return f"{names} {verb} not a {noun} of {self.framework.id}{hint}"
+
+
+def _pinned_key(pattern: Pattern) -> str | None:
+    """The one value a pattern's conditions give its fact's key field (``level == effective``),
+    naming the one fact of a case it can match; ``None`` when they give none."""
+    if pattern.fact not in KEYS:
+        return None
+    for text in pattern.where:
+        condition = parse_condition(text)
+        operand = condition.operand
+        if (
+            condition.field == KEYS[pattern.fact]
+            and condition.op == "=="
+            and operand.kind == "literal"
+        ):
+            return str(operand.value)
+    return None
 
 
 def _values(atom: Atom) -> tuple[object, ...]:

@@ -265,6 +265,39 @@ CASES: dict[str, tuple[tuple[tuple[str, str], ...], list[str]]] = {
             "the rules concluding 'ready' cannot all hold at once"
         ],
     ),
+    "the one modality fact a key names, in two rules": (
+        (
+            (
+                "        where: [ratio >= param.low]\n",
+                "        where: [ratio >= param.low]\n      - fact: modality\n"
+                "        where: [modality == confidently, ratio >= 0.5]\n",
+            ),
+            (
+                "        where: [name == ready]\n",
+                "        where: [name == ready]\n      - fact: modality\n"
+                "        as: shown\n        where: [ratio < 0.3, modality == confidently]\n",
+            ),
+        ),
+        [
+            "19:9: never-fires: rule 'tiny.enough' can never fire: its conditions and those of "
+            "the rules concluding 'ready' cannot all hold at once"
+        ],
+    ),
+    "two modality facts, two rules": (
+        (
+            (
+                "        where: [ratio >= param.low]\n",
+                "        where: [ratio >= param.low]\n      - fact: modality\n"
+                "        where: [modality == confidently, ratio >= 0.5]\n",
+            ),
+            (
+                "        where: [name == ready]\n",
+                "        where: [name == ready]\n      - fact: modality\n"
+                "        where: [ratio < 0.3, modality == independently]\n",
+            ),
+        ),
+        [],
+    ),
     # --- unknown values that leave the rule alive ---------------------------------------------
     "a misspelt stage in a not-in list": (
         (
