@@ -244,11 +244,7 @@ class _Analysis:
 
     def _need(self, loc: Loc, mine: list[_Condition]) -> _Need:
         """The conclusion names a pattern on ``conclusion`` can match."""
-        atoms = [
-            c.atom
-            for c in mine
-            if c.atom is not None and isinstance(c.atom.var, FieldVar) and c.parsed.field == "name"
-        ]
+        atoms = [c.atom for c in mine if c.atom is not None]  # all on its one field, name
         names = frozenset(
             name
             for name in self.concluded
