@@ -29,9 +29,9 @@ from engine._satisfiability import Atom, DiffVar, FieldVar, Range, Var, satisfia
 from engine._validate import did_you_mean
 from engine._yaml import Loc, Located, load_yaml_file
 from engine.catalogue import Catalogue
-from engine.compiler import RuleSetError, load_ruleset
+from engine.compiler import load_ruleset
 from engine.conditions import Condition, parse_condition
-from engine.errors import NotFoundError
+from engine.errors import CatalogueError, InputError
 from engine.fact_types import (
     DOMAINS,
     FACT_TYPES,
@@ -71,13 +71,10 @@ def check_ruleset(path: Path, catalogue: Catalogue) -> list[Diagnostic]:
     """
     try:
         ruleset, framework = load_ruleset(path, catalogue)
-    except RuleSetError as exc:
+    except CatalogueError:
+        raise
+    except InputError as exc:  # the rule set's own problems, or a file that is not UTF-8
         return list(exc.diagnostics)
-    except UnicodeDecodeError as exc:
-        message = f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"
-        return [Diagnostic(file=str(path), line=1, column=1, code="yaml-syntax", message=message)]
-    except OSError as exc:
-        raise NotFoundError(f"cannot read {path}: {exc.strerror}") from exc
     found = _Analysis(ruleset, framework, load_yaml_file(path)).run()
     return sorted(found, key=Diagnostic.sort_key)
 
