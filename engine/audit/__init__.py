@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from engine.audit.cohort import Source, cohort_size, cohort_sources, parse_source
 from engine.audit.export import flags_csv
-from engine.audit.pool import default_workers
+from engine.audit.pool import CHUNK, default_workers
 from engine.audit.run import audit_cases, audit_entries, audit_path, draft_cases
 
 __all__ = [
+    "CHUNK",
     "Source",
     "audit_cases",
     "audit_entries",

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from engine._validate import did_you_mean, validate_document
 from engine._yaml import Located, load_yaml_file, load_yaml_text
-from engine.errors import InputError
+from engine.errors import InputError, NotFoundError
 from engine.reviews import check_review, load_review
 from schemas.audit import CohortDecision, CohortEntry
 from schemas.diagnostics import Diagnostic
@@ -42,7 +42,7 @@ class Source:
 
 
 def cohort_sources(path: Path) -> Iterator[Source]:
-    """The entries of a cohort file or folder, lazily; ``InputError`` when it is neither."""
+    """The entries of a cohort file or folder, lazily; ``NotFoundError`` when it is neither."""
     if path.is_dir():
         yield from _folder(path)
     elif path.is_file():
@@ -51,7 +51,7 @@ def cohort_sources(path: Path) -> Iterator[Source]:
                 if line.strip():
                     yield Source(ref=f"{path}:{number}", line=number, text=line)
     else:
-        raise InputError([_problem(str(path), 0, "not-found", "no such cohort file or folder")])
+        raise NotFoundError(f"no cohort file or folder {str(path)!r}")
 
 
 def cohort_size(path: Path) -> int:

@@ -34,7 +34,10 @@ def suppress(table: Sequence[Sequence[int]], below: int) -> list[list[bool]]:
 
 def _protect(table: Sequence[Sequence[int]], hidden: set[Cell]) -> None:
     while found := bridges(hidden):
-        hidden.update(_cheapest_cycle(table, hidden, *found[0]))
+        closing = _cheapest_cycle(table, hidden, *found[0])
+        if not closing:  # cannot happen in a table of at least two rows and two columns
+            raise AssertionError(f"no cycle can protect cell {found[0]}")
+        hidden.update(closing)
 
 
 def _cheapest_cycle(
@@ -44,7 +47,7 @@ def _cheapest_cycle(
     the fewest people: the cheapest path from its row to its column, where a hidden cell costs
     nothing and a visible one its count (plus one, so fewer cells win ties)."""
     cost = {("r", row): 0}
-    via: dict[Node, tuple[Node, Cell | None]] = {}
+    via: dict[Node, tuple[Node, Cell]] = {}
     queue = [(0, ("r", row))]
     while queue:
         spent, node = heapq.heappop(queue)
@@ -62,9 +65,9 @@ def _cheapest_cycle(
                 heapq.heappush(queue, (spent + step, nxt))
     path, node = [], ("c", col)
     while node in via:
-        node, cell = via[node]
-        if cell is not None and cell not in hidden:
-            path.append(cell)
+        node, step_cell = via[node]
+        if step_cell not in hidden:
+            path.append(step_cell)
     return path
 
 
