@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -185,28 +186,40 @@ def _count(total: int, share: float) -> int:
 
 def demo_cohort(
     framework: Framework, size: int, seed: int, *, plant: bool = True
-) -> tuple[list[CohortEntry], Planted | None]:
-    """``size`` Hampshire cohort entries from ``seed``, with the planted problems if ``plant``."""
+) -> tuple[Iterator[CohortEntry], Planted | None]:
+    """``size`` Hampshire cohort entries from ``seed`` (made lazily, so a large cohort streams
+    to a file), and the planted problems if ``plant``."""
     if plant and size < MIN_PLANTED_SIZE:
         raise ValueError(f"a cohort with planted problems needs at least {MIN_PLANTED_SIZE}")
     rng = random.Random(seed)
-    builder = _Builder(framework, rng)
-    teachers = [_teacher(rng, i, size) for i in range(size)]
+    teachers = [_teacher(rng, i) for i in range(size)]
     planted = _plant(teachers) if plant else None
+    return _entries(framework, rng, teachers, planted), planted
+
+
+def _entries(
+    framework: Framework, rng: random.Random, teachers: list[_Teacher], planted: Planted | None
+) -> Iterator[CohortEntry]:
+    builder = _Builder(framework, rng)
+    templates = {t: c for t, c in planted.like_cases} if planted else {}
+    clones: dict[str, dict[str, Any]] = {}
     for teacher in teachers:
-        teacher.review = _review(builder, rng, teacher)
-    if planted:
-        _clone_like_cases(teachers, planted)
-    decisions = [_decide(rng, t, planted) for t in teachers]
-    return [CohortEntry.model_validate(d) for d in decisions], planted
+        if teacher.id in clones:
+            _clone(teacher, clones.pop(teacher.id))
+        else:
+            teacher.review = _review(builder, rng, teacher)
+        if teacher.id in templates:
+            clones[templates[teacher.id]] = teacher.review
+        yield CohortEntry.model_validate(_decide(rng, teacher, planted))
+        teacher.review = {}  # keep memory flat on large cohorts
 
 
-def _teacher(rng: random.Random, index: int, size: int) -> _Teacher:
+def _teacher(rng: random.Random, index: int) -> _Teacher:
     school = index // SCHOOL_SIZE
     in_school = index % SCHOOL_SIZE
     appraisers = 2 + school % 2
-    if school < 2:  # one appraiser (a1) sees two thirds of these schools' teachers
-        slot = 1 if in_school % 3 else 2 + (in_school // 3) % (appraisers - 1)
+    if school < 2:  # one appraiser (a1) sees four fifths of these schools' teachers
+        slot = 1 if in_school % 5 else 2 + (in_school // 5) % (appraisers - 1)
     else:
         slot = 1 + in_school % appraisers
     stage = rng.choices(list(STAGES), weights=list(STAGES.values()))[0]
@@ -376,6 +389,8 @@ def _plant(teachers: list[_Teacher]) -> Planted:
         template = next(t for t in by_school[school][1:] if _ordinary(t) and t.stage != "adh")
         template.band = "not-met" if school == 5 else "achieved"
         clone = next(t for t in by_school[school + 3][1:] if _ordinary(t))
+        clone.stage, clone.band = template.stage, template.band
+        clone.monitoring["pay_range"] = PAY_RANGE[clone.stage]
         pairs.append((template.id, clone.id))
     taken = {t for pair in pairs for t in pair}
     rationale = [
@@ -394,18 +409,9 @@ def _plant(teachers: list[_Teacher]) -> Planted:
     )
 
 
-def _clone_like_cases(teachers: list[_Teacher], planted: Planted) -> None:
-    """Give each clone its template's evidence and objectives: equivalent facts."""
-    by_id = {t.id: t for t in teachers}
-    for template_id, clone_id in planted.like_cases:
-        template, clone = by_id[template_id], by_id[clone_id]
-        clone.stage, clone.band = template.stage, template.band
-        clone.review = {
-            **template.review,
-            "subject": clone.subject,
-            "appraiser": clone.appraiser,
-        }
-        clone.monitoring["pay_range"] = PAY_RANGE[clone.stage]
+def _clone(clone: _Teacher, template: dict[str, Any]) -> None:
+    """Give the clone its template's evidence and objectives: equivalent facts."""
+    clone.review = {**template, "subject": clone.subject, "appraiser": clone.appraiser}
 
 
 def _decide(rng: random.Random, teacher: _Teacher, planted: Planted | None) -> dict[str, Any]:
@@ -451,8 +457,10 @@ def _clean_final(rng: random.Random, teacher: _Teacher) -> tuple[str, str | None
             return rng.choice(("not-met", "not-met", "achieved")), "capability-outcome"
         return rng.choice(("achieved", "not-met")), "conduct-considered"
     if draft == "insufficient_evidence":
-        final = "achieved" if rng.random() < 0.85 else "not-met"
+        final = "achieved" if teacher.absence or rng.random() < 0.85 else "not-met"
         return final, "evidence-reviewed-in-meeting"
+    if teacher.absence:  # the period worked is judged: never moved down
+        return draft, None
     return _moved(rng, draft)
 
 
@@ -483,11 +491,11 @@ def _planted_final(
         return "not-met", judged
     if draft not in SCALE or teacher.absence:
         return final, code
-    if teacher.part_time and draft != "not-met" and rng.random() < 0.55:
-        return SCALE[SCALE.index(draft) - 1], judged
     if teacher.appraiser == planted.lenient and rng.random() < 0.75 and draft != "exceptional":
         return SCALE[SCALE.index(draft) + 1], judged
     if teacher.appraiser == planted.severe and rng.random() < 0.75 and draft != "not-met":
+        return SCALE[SCALE.index(draft) - 1], judged
+    if teacher.part_time and draft != "not-met" and rng.random() < 0.55:
         return SCALE[SCALE.index(draft) - 1], judged
     return final, code
 

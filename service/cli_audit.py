@@ -26,7 +26,10 @@ class ProgressBar:
         self.done, self.started = 0, time.monotonic()
 
     def __call__(self, more: int) -> None:
+        before = 100 * self.done // self.total
         self.done += more
+        if 100 * self.done // self.total == before and self.done < self.total:
+            return  # redraw once per percent: a log file gets a hundred lines at most
         filled = self.width * self.done // self.total
         bar = "#" * filled + "." * (self.width - filled)
         elapsed = time.monotonic() - self.started
@@ -137,7 +140,7 @@ def cmd_demo_cohort(args: argparse.Namespace) -> str:
     with open(args.out, "w", encoding="utf-8") as out:
         for line in lines:
             out.write(line + "\n")
-    note = f"Wrote {len(entries)} cohort entries to {args.out}."
+    note = f"Wrote {args.size} cohort entries to {args.out}."
     if planted:
         note += (
             f"\nPlanted: lenient appraiser {planted.lenient}; severe appraiser {planted.severe}; "
