@@ -21,7 +21,8 @@ COLOURS = ("#c0392b", "#2e86c1", "#27ae60", "#8e44ad", "#d68910", "#5d6d7e")
 FLAGGED = "#c0392b"
 SUPPRESSED = "#d5d8dc"
 MAX_APPRAISERS = 15
-plt.rcParams.update({"svg.hashsalt": "appraise", "font.size": 9})
+# Text stays text (searchable, selectable, small); ids are stable between runs.
+plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "appraise", "font.size": 9})
 
 
 def _svg(figure: Figure) -> str:

@@ -21,8 +21,8 @@ __all__ = ["ProgressBar", "add_commands"]
 class ProgressBar:
     """A one-line progress bar on a terminal stream: ``[#####.....] 1200/20000 6 s``."""
 
-    def __init__(self, total: int, stream: TextIO = sys.stderr, width: int = 30) -> None:
-        self.total, self.stream, self.width = max(total, 1), stream, width
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30) -> None:
+        self.total, self.stream, self.width = max(total, 1), stream or sys.stderr, width
         self.done, self.started = 0, time.monotonic()
 
     def __call__(self, more: int) -> None:

@@ -79,7 +79,9 @@ def test_clean_cohorts_flag_appraisers_and_groups_within_the_stated_rate() -> No
     for check in ("appraisers", "groups"):
         rate = sum(flagged(r, check) for r in reports) / COHORTS
         assert rate <= SETTINGS.alpha + TOLERANCE, (check, rate)
-    assert all(not r.flags or {f.check for f in r.flags} <= {"appraisers", "groups"} for r in reports)
+    assert all(
+        not r.flags or {f.check for f in r.flags} <= {"appraisers", "groups"} for r in reports
+    )
 
 
 def test_a_lenient_appraiser_is_found_and_no_one_else() -> None:
