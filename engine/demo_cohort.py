@@ -491,9 +491,9 @@ def _planted_final(
         return "not-met", judged
     if draft not in SCALE or teacher.absence:
         return final, code
-    if teacher.appraiser == planted.lenient and rng.random() < 0.75 and draft != "exceptional":
+    if teacher.appraiser == planted.lenient and rng.random() < 0.85 and draft != "exceptional":
         return SCALE[SCALE.index(draft) + 1], judged
-    if teacher.appraiser == planted.severe and rng.random() < 0.75 and draft != "not-met":
+    if teacher.appraiser == planted.severe and rng.random() < 0.85 and draft != "not-met":
         return SCALE[SCALE.index(draft) - 1], judged
     if teacher.part_time and draft != "not-met" and rng.random() < 0.55:
         return SCALE[SCALE.index(draft) - 1], judged

@@ -10,13 +10,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from engine.audit.stats import format_p
 from engine.report_charts import finals_by_appraiser, outcomes_by_group, override_rates
 from schemas.audit import AuditReport, Flag, GroupTable, Method, OverrideRow
 
-__all__ = ["MAX_ROWS", "render_html"]
+__all__ = ["MAX_APPRAISERS", "MAX_ROWS", "render_html"]
 
 MAX_ROWS = 500
 """Long tables stop here in the page; the JSON and CSV outputs hold every row."""
+MAX_APPRAISERS = 60
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
@@ -131,7 +133,10 @@ def _overrides(report: AuditReport) -> str:
 
 def _appraisers(report: AuditReport) -> str:
     order = {"lenient": 0, "severe": 0, "consistent": 1, "too-few-cases": 2}
-    ranked = sorted(report.appraisers, key=lambda a: (order[a.judgement], a.appraiser))
+    ranked = sorted(
+        report.appraisers,
+        key=lambda a: (order[a.judgement], -(a.up + a.down) / max(a.rated, 1), a.appraiser),
+    )
     rows = [
         [
             a.appraiser,
@@ -141,8 +146,8 @@ def _appraisers(report: AuditReport) -> str:
             str(a.down),
             _num(a.mean_draft_rank),
             _num(a.mean_final_rank),
-            _num(a.p_lenient_adjusted),
-            _num(a.p_severe_adjusted),
+            _pvalue(a.p_lenient_adjusted),
+            _pvalue(a.p_severe_adjusted),
             a.judgement,
         ]
         for a in ranked
@@ -159,7 +164,12 @@ def _appraisers(report: AuditReport) -> str:
         "adj. p severe",
         "judgement",
     ]
-    return _flags(report, "appraisers") + "<h3>Every appraiser</h3>" + _table(header, rows)
+    shown = len(rows[:MAX_APPRAISERS])
+    title = (
+        f"<h3>Appraisers: flagged first, then by override rate ({shown} of {len(rows)}; every "
+        "appraiser is in the JSON output)</h3>"
+    )
+    return _flags(report, "appraisers") + title + _table(header, rows[:MAX_APPRAISERS])
 
 
 def _like_cases(report: AuditReport) -> str:
@@ -200,7 +210,7 @@ def _group_table(table: GroupTable, scale: Sequence[str]) -> str:
             _td(_pct(row.rest_favourable_rate)),
             _td(_num(row.ratio)),
             _td(_pct(row.draft_favourable_rate)),
-            _td(_num(row.p_adjusted)),
+            _td(_pvalue(row.p_adjusted)),
             "<td class='flag'>flagged</td>" if row.flagged else "<td></td>",
         ]
         rows.append(cells)
@@ -256,6 +266,10 @@ def _count(value: int | None) -> str:
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
+
+
+def _pvalue(value: float | None) -> str:
+    return "—" if value is None else format_p(value)
 
 
 def _num(value: float | None) -> str:

@@ -77,14 +77,23 @@ def _folder(folder: Path) -> Iterator[Source]:
 def parse_source(source: Source, catalogue: Mapping[str, Framework]) -> CohortEntry:
     """The checked entry of ``source``; ``InputError`` lists every problem, located."""
     if source.entry is not None:
-        problems = _decision_problems(source.entry.model_dump(mode="json"), catalogue)
-        if problems:
-            raise InputError(_problem(source.ref, 0, code, msg) for code, msg, _ in problems)
-        return source.entry
+        return _check_entry(source, source.entry, catalogue)
     if source.text is not None:
         return _parse_line(source, source.text, catalogue)
     assert source.review is not None and source.sidecar is not None
     return _parse_pair(source.review, source.sidecar, catalogue)
+
+
+def _check_entry(
+    source: Source, entry: CohortEntry, catalogue: Mapping[str, Framework]
+) -> CohortEntry:
+    """An entry built in code has no text to point into: its problems name the entry."""
+    data = entry.model_dump(mode="json")
+    problems = [(d.code, d.message) for d in _review_problems(data, catalogue)]
+    problems += [(code, message) for code, message, _ in _decision_problems(data, catalogue)]
+    if problems:
+        raise InputError(_problem(source.ref, 0, code, message) for code, message in problems)
+    return entry
 
 
 def _parse_line(source: Source, text: str, catalogue: Mapping[str, Framework]) -> CohortEntry:
@@ -114,11 +123,17 @@ def _located_problems(source: Source, text: str, catalogue: Mapping[str, Framewo
 
 
 def _review_problems(data: Any, catalogue: Mapping[str, Framework]) -> list[Diagnostic]:
+    """The review's cross-reference problems, unlocated (the fast check)."""
     review = data.get("review") if isinstance(data, dict) else None
     if not isinstance(review, dict):
         return []
-    framework = catalogue.get(review.get("framework", ""))
-    return check_review(framework, review) if framework is not None else []
+    framework_id = review.get("framework")
+    if not isinstance(framework_id, str) or framework_id not in list(catalogue):
+        known = list(catalogue)
+        hint = did_you_mean(str(framework_id), known)
+        message = f"review.framework: unknown framework {framework_id!r}{hint}"
+        return [_problem("<entry>", 0, "unknown-framework", message)]
+    return check_review(catalogue[framework_id], review)
 
 
 def _located_review_problems(
@@ -129,7 +144,7 @@ def _located_review_problems(
     if not isinstance(review, dict):
         return []
     framework_id = review.get("framework")
-    if not isinstance(framework_id, str) or framework_id not in catalogue:
+    if not isinstance(framework_id, str) or framework_id not in list(catalogue):
         known = list(catalogue)
         hint = did_you_mean(str(framework_id), known)
         message = f"review.framework: unknown framework {framework_id!r}{hint}"
@@ -152,7 +167,7 @@ def _decision_problems(
     review = review if review is not None else data.get("review")
     framework_id = review.get("framework") if isinstance(review, dict) else None
     final = data.get("final_rating")
-    if not isinstance(framework_id, str) or framework_id not in catalogue:
+    if not isinstance(framework_id, str) or framework_id not in list(catalogue):
         return []
     if not isinstance(final, str):
         return []

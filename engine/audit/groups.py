@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.audit.scale import Scales
-from engine.audit.stats import fisher_greater, holm
+from engine.audit.stats import fisher_greater, holm, p_clause
 from engine.audit.suppress import suppress
 from schemas.audit import MONITORED, AuditCase, AuditSettings, Flag, GroupCell, GroupRow, GroupTable
 
@@ -179,7 +179,7 @@ def group_flags(tables: Sequence[GroupTable], settings: AuditSettings) -> list[F
                 figures = (
                     f"favourable outcomes {row.favourable_rate:.0%} against "
                     f"{row.rest_favourable_rate:.0%} for the rest "
-                    f"(adjusted p = {row.p_adjusted:.2g})"
+                    f"(adjusted {p_clause(row.p_adjusted)})"
                 )
             else:
                 figures = "figures withheld because some counts in the row are under the threshold"

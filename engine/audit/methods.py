@@ -57,9 +57,10 @@ def methods(settings: AuditSettings, *, what_if: bool) -> tuple[Method, ...]:
             statement=(
                 "For each monitored characteristic, the final ratings of each group are counted "
                 "and given as a rate of the group, beside the rate for the rest of the cohort "
-                f"and their ratio. Any count under {k} is suppressed, and further cells are "
-                "suppressed (smallest first) until no suppressed count can be worked out from "
-                "the row sizes and the cohort's totals by subtraction, however chained: every "
+                f"and their ratio. Groups of fewer than {k} people are combined into one row. Any "
+                f"count under {k} is suppressed, and further cells are suppressed (those hiding "
+                "the fewest people) until no suppressed count can be worked out from the row "
+                "sizes and the cohort's totals by subtraction, however chained: every "
                 "suppressed cell then lies on a cycle of suppressed cells. A favourable outcome "
                 "is any rating above the scale's lowest. Each group of at least "
                 f"{k} people is tested with a one-sided Fisher exact test for fewer favourable "

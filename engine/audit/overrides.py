@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 from engine.audit.scale import Scales
-from engine.audit.stats import fisher_greater, holm
+from engine.audit.stats import fisher_greater, holm, p_clause
 from schemas.audit import AppraiserFinding, AuditCase, AuditSettings, Flag, OverrideRow, Overrides
 
 Judgement = Literal["lenient", "severe", "consistent", "too-few-cases"]
@@ -166,7 +166,7 @@ def appraiser_flags(findings: Iterable[AppraiserFinding]) -> list[Flag]:
                 appraiser=f.appraiser,
                 detail=(
                     f"{moved} of {f.rated} rated drafts moved {way} the draft, more often than "
-                    f"by the other appraisers (adjusted p = {p:.2g})."
+                    f"by the other appraisers (adjusted {p_clause(p)})."
                 ),
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-__all__ = ["fisher_greater", "holm"]
+__all__ = ["fisher_greater", "format_p", "holm", "p_clause"]
 
 
 def _log_comb(n: int, k: int) -> float:
@@ -39,3 +39,14 @@ def holm(p_values: Sequence[float]) -> list[float]:
         running = max(running, min(1.0, (len(p_values) - rank) * p_values[index]))
         adjusted[index] = running
     return adjusted
+
+
+def format_p(p: float) -> str:
+    """A p-value for people: two significant figures, and no false precision near zero."""
+    return "< 1e-12" if p < 1e-12 else f"{p:.2g}"
+
+
+def p_clause(p: float | None) -> str:
+    """``p = 0.02`` or ``p < 1e-12`` (``p = 1`` when no test was made)."""
+    text = format_p(1.0 if p is None else p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"

@@ -162,3 +162,24 @@ def test_what_if_lists_every_changed_draft_and_sums_by_stage_and_appraiser(
 def test_an_unknown_compare_rule_set_is_not_found(some: list[CohortEntry]) -> None:
     with pytest.raises(NotFoundError, match="hampshire"):
         audit_entries(some[:2], AuditSettings(compare_ruleset="hampshire-strikt"))
+
+
+def test_an_unknown_framework_is_an_input_problem_on_its_line(
+    some: list[CohortEntry], tmp_path: Path
+) -> None:
+    line = json.loads(jsonl(some[:1]))
+    line["review"]["framework"] = "hampshre"
+    path = tmp_path / "cohort.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r":1:\d+: unknown-framework: .*did you mean 'hampshire'"):
+        audit_path(path, AuditSettings())
+
+
+def test_entries_built_in_code_are_checked_against_their_framework(
+    some: list[CohortEntry],
+) -> None:
+    data = some[0].model_dump(mode="json")
+    data["review"]["evidence"][0]["tags"][0]["statement"] = "ts.9.9.nope"
+    broken = CohortEntry.model_validate(data)
+    with pytest.raises(InputError, match=r"entry 2:0:0: unknown-statement"):
+        audit_entries([some[1], broken], AuditSettings())

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.audit.stats import fisher_greater, holm
+from engine.audit.stats import fisher_greater, holm, p_clause
 
 
 def enumerated(a: int, b: int, c: int, d: int) -> float:
@@ -42,3 +42,9 @@ def test_holm_adjusts_in_input_order_and_stays_monotone() -> None:
     assert holm([0.04, 0.01, 0.02]) == pytest.approx([0.04, 0.03, 0.04])
     assert holm([0.9, 0.5]) == pytest.approx([1.0, 1.0])
     assert holm([]) == []
+
+
+def test_p_values_are_written_without_false_precision() -> None:
+    assert p_clause(0.0) == "p < 1e-12"
+    assert p_clause(0.0213) == "p = 0.021"
+    assert p_clause(None) == "p = 1"
