@@ -73,7 +73,9 @@ def _head(report: AuditReport) -> str:
 def _summary(report: AuditReport) -> str:
     cohort = report.cohort
     counts = Counter(f.check for f in report.flags)
-    rows = [[m.title, str(counts.get(m.check, 0))] for m in report.methods]
+    rows = [[m.title, str(counts.get(m.check, 0))] for m in report.methods if m.check != "what-if"]
+    if report.whatif:
+        rows.append(["What-if: drafts that change", str(len(report.whatif.changes))])
     finals = ", ".join(f"{k}: {v}" for k, v in cohort.finals.items())
     return (
         "<h2>Summary</h2>"

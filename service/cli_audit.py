@@ -109,7 +109,9 @@ def _summary_text(report: AuditReport, written: list[str], seconds: float, worke
         "",
         "Flags by check:",
     ]
-    lines += [f"  {m.title}: {counts.get(m.check, 0)}" for m in report.methods]
+    lines += [
+        f"  {m.title}: {counts.get(m.check, 0)}" for m in report.methods if m.check != "what-if"
+    ]
     if report.whatif:
         w = report.whatif
         changed = f"{len(w.changes)} drafts change from {w.ruleset} to {w.compare_ruleset}"
