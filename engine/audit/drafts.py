@@ -9,7 +9,7 @@ from pathlib import Path
 
 from engine.audit.cohort import Source, parse_source
 from engine.catalogue import Catalogue
-from engine.errors import InputError
+from engine.errors import InputError, NotFoundError
 from engine.evaluate import Decision, Evaluator
 from engine.facts import in_window
 from engine.rulesets import RuleSets
@@ -52,12 +52,22 @@ class Drafter:
             compared = self._compare(entry.review)
         except InputError as exc:
             return list(exc.diagnostics)
+        except NotFoundError as exc:  # e.g. the review names a rule set that does not exist
+            return [_located(source, "not-found", str(exc))]
         return _case(source.ref, entry, evaluator, decision, compared)
 
     def _compare(self, review: Review) -> Decision | None:
         if not self.compare:
             return None
         return self.rulesets.evaluator(review, self.compare).decide(review, validate=False)
+
+
+def _located(source: Source, code: str, message: str) -> Diagnostic:
+    """A problem of a whole entry: its JSONL line, or its file."""
+    if source.line:
+        file = source.ref.rsplit(":", 1)[0]
+        return Diagnostic(file=file, line=source.line, column=1, code=code, message=message)
+    return Diagnostic(file=source.ref, line=0, column=0, code=code, message=message)
 
 
 def _case(

@@ -183,3 +183,16 @@ def test_entries_built_in_code_are_checked_against_their_framework(
     broken = CohortEntry.model_validate(data)
     with pytest.raises(InputError, match=r"entry 2:0:0: unknown-statement"):
         audit_entries([some[1], broken], AuditSettings())
+
+
+def test_a_review_naming_an_unknown_rule_set_is_an_input_problem_on_its_line(
+    some: list[CohortEntry], tmp_path: Path
+) -> None:
+    line = json.loads(jsonl(some[:1]))
+    line["review"]["ruleset"] = "hampshire-old"
+    path = tmp_path / "cohort.jsonl"
+    path.write_text(jsonl(some[1:2]) + json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"cohort.jsonl:2:1: not-found: no rule set 'hampshire-old'"
+    ):
+        audit_path(path, AuditSettings())
