@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit check-frameworks bench clean
+.PHONY: run test lint typecheck unit check-frameworks bench clean chromium audit-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,17 @@ run: $(STAMP)
 	$(BIN)/appraise framework show hampshire --stage mpr --standard 1
 	$(BIN)/appraise recommend examples/hampshire-mpr-achieved.yaml
 
-test: $(STAMP) lint typecheck unit check-frameworks
+test: $(STAMP) chromium lint typecheck unit check-frameworks
+
+# Headless Chromium for the HTML report test (installed with apt-get when missing).
+chromium:
+	bash scripts/chromium.sh
+
+# The README's audit demonstration: a 20,000-teacher synthetic cohort on every core.
+audit-demo: $(STAMP)
+	mkdir -p var
+	$(BIN)/appraise demo-cohort --size 20000 --seed 7 --out var/cohort.jsonl
+	$(BIN)/appraise audit var/cohort.jsonl --html var/audit.html --json var/audit.json --csv var/flags.csv
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,211 @@
+"""Read a cohort: a JSONL file (one entry a line) or a folder of reviews with decision sidecars.
+
+Reading is split in two so that the costly half runs in worker processes: ``cohort_sources``
+only finds the entries (a line of text, or a pair of files), and ``parse_source`` turns one into
+a checked ``CohortEntry``, every problem located (``cohort.jsonl:12:345: unknown-statement: …``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine._validate import did_you_mean, validate_document
+from engine._yaml import Located, load_yaml_file, load_yaml_text
+from engine.errors import InputError, NotFoundError
+from engine.reviews import check_review, load_review
+from schemas.audit import CohortDecision, CohortEntry
+from schemas.diagnostics import Diagnostic
+from schemas.framework import Framework
+
+__all__ = ["SIDECAR_SUFFIX", "Source", "cohort_size", "cohort_sources", "parse_source"]
+
+SIDECAR_SUFFIX = ".decision.yaml"
+"""A folder cohort pairs ``NAME.yaml`` (the review) with ``NAME.decision.yaml`` (the decision)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry before parsing: a JSONL line, a review file and its sidecar, or a built entry."""
+
+    ref: str
+    line: int = 0
+    text: str | None = None
+    review: Path | None = None
+    sidecar: Path | None = None
+    entry: CohortEntry | None = None
+
+
+def cohort_sources(path: Path) -> Iterator[Source]:
+    """The entries of a cohort file or folder, lazily; ``NotFoundError`` when it is neither."""
+    if path.is_dir():
+        yield from _folder(path)
+    elif path.is_file():
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.strip():
+                    yield Source(ref=f"{path}:{number}", line=number, text=line)
+    else:
+        raise NotFoundError(f"no cohort file or folder {str(path)!r}")
+
+
+def cohort_size(path: Path) -> int:
+    """How many entries ``cohort_sources`` will yield (for a progress bar)."""
+    if path.is_dir():
+        return sum(1 for _ in _reviews(path))
+    with path.open(encoding="utf-8") as lines:
+        return sum(1 for line in lines if line.strip())
+
+
+def _reviews(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".yaml", ".yml", ".json") and not path.name.endswith(SIDECAR_SUFFIX):
+            yield path
+
+
+def _folder(folder: Path) -> Iterator[Source]:
+    for review in _reviews(folder):
+        sidecar = review.with_name(review.stem + SIDECAR_SUFFIX)
+        yield Source(ref=str(review), review=review, sidecar=sidecar)
+
+
+def parse_source(source: Source, catalogue: Mapping[str, Framework]) -> CohortEntry:
+    """The checked entry of ``source``; ``InputError`` lists every problem, located."""
+    if source.entry is not None:
+        return _check_entry(source, source.entry, catalogue)
+    if source.text is not None:
+        return _parse_line(source, source.text, catalogue)
+    assert source.review is not None and source.sidecar is not None
+    return _parse_pair(source.review, source.sidecar, catalogue)
+
+
+def _check_entry(
+    source: Source, entry: CohortEntry, catalogue: Mapping[str, Framework]
+) -> CohortEntry:
+    """An entry built in code has no text to point into: its problems name the entry."""
+    data = entry.model_dump(mode="json")
+    problems = [(d.code, d.message) for d in _review_problems(data, catalogue)]
+    problems += [(code, message) for code, message, _ in _decision_problems(data, catalogue)]
+    if problems:
+        raise InputError(_problem(source.ref, 0, code, message) for code, message in problems)
+    return entry
+
+
+def _parse_line(source: Source, text: str, catalogue: Mapping[str, Framework]) -> CohortEntry:
+    """Fast path with ``json``; on any problem, parse again keeping positions to say where."""
+    try:
+        data = json.loads(text)
+        entry = CohortEntry.model_validate(data)
+    except (ValueError, ValidationError):
+        raise _located_problems(source, text, catalogue) from None
+    if _review_problems(data, catalogue) or _decision_problems(data, catalogue):
+        raise _located_problems(source, text, catalogue)
+    return entry
+
+
+def _located_problems(source: Source, text: str, catalogue: Mapping[str, Framework]) -> InputError:
+    file = source.ref.rsplit(":", 1)[0]
+    located = load_yaml_text(text, file)
+    _, diagnostics = validate_document(CohortEntry, located)
+    if isinstance(located.data, dict):
+        diagnostics += _located_review_problems(located, catalogue)
+        diagnostics += [
+            located.diagnostic(loc, code, message)
+            for code, message, loc in _decision_problems(located.data, catalogue)
+        ]
+    shifted = [d.model_copy(update={"line": source.line}) for d in diagnostics]
+    return InputError(shifted or [_problem(source.ref, 0, "invalid-value", "unreadable entry")])
+
+
+def _review_problems(data: Any, catalogue: Mapping[str, Framework]) -> list[Diagnostic]:
+    """The review's cross-reference problems, unlocated (the fast check)."""
+    review = data.get("review") if isinstance(data, dict) else None
+    if not isinstance(review, dict):
+        return []
+    framework_id = review.get("framework")
+    if not isinstance(framework_id, str) or framework_id not in list(catalogue):
+        known = list(catalogue)
+        hint = did_you_mean(str(framework_id), known)
+        message = f"review.framework: unknown framework {framework_id!r}{hint}"
+        return [_problem("<entry>", 0, "unknown-framework", message)]
+    return check_review(catalogue[framework_id], review)
+
+
+def _located_review_problems(
+    located: Located, catalogue: Mapping[str, Framework]
+) -> list[Diagnostic]:
+    """The review's cross-reference problems, positioned inside the entry's ``review`` key."""
+    review = located.data.get("review")
+    if not isinstance(review, dict):
+        return []
+    framework_id = review.get("framework")
+    if not isinstance(framework_id, str) or framework_id not in list(catalogue):
+        known = list(catalogue)
+        hint = did_you_mean(str(framework_id), known)
+        message = f"review.framework: unknown framework {framework_id!r}{hint}"
+        return [located.diagnostic(("review", "framework"), "unknown-framework", message)]
+    inner = Located(
+        file=located.file,
+        data=review,
+        values={loc[1:]: pos for loc, pos in located.values.items() if loc[:1] == ("review",)},
+        keys={loc[1:]: pos for loc, pos in located.keys.items() if loc[:1] == ("review",)},
+    )
+    return check_review(catalogue[framework_id], review, inner)
+
+
+def _decision_problems(
+    data: Any, catalogue: Mapping[str, Framework], review: Any = None
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The final rating must be a level of the review's framework's scale."""
+    if not isinstance(data, dict):
+        return []
+    review = review if review is not None else data.get("review")
+    framework_id = review.get("framework") if isinstance(review, dict) else None
+    final = data.get("final_rating")
+    if not isinstance(framework_id, str) or framework_id not in list(catalogue):
+        return []
+    if not isinstance(final, str):
+        return []
+    levels = [level.id for level in catalogue[framework_id].scale.levels]
+    if final in levels:
+        return []
+    message = f"final_rating: unknown rating {final!r}{did_you_mean(final, levels)}"
+    return [("unknown-rating", message, ("final_rating",))]
+
+
+def _parse_pair(
+    review_path: Path, sidecar: Path, catalogue: Mapping[str, Framework]
+) -> CohortEntry:
+    if not sidecar.is_file():
+        message = f"no decision file {sidecar.name} beside the review (final rating, reasons…)"
+        raise InputError([_problem(str(review_path), 1, "missing-decision", message)])
+    problems: list[Diagnostic] = []
+    try:
+        review = load_review(review_path, catalogue)
+    except InputError as exc:
+        problems += exc.diagnostics
+        review = None
+    located = load_yaml_file(sidecar)
+    decision, found = validate_document(CohortDecision, located)
+    problems += found
+    if review is not None:
+        problems += [
+            located.diagnostic(loc, code, message)
+            for code, message, loc in _decision_problems(
+                located.data, catalogue, review.model_dump(mode="json")
+            )
+        ]
+    if problems or review is None or decision is None:
+        raise InputError(problems)
+    return CohortEntry(review=review, **dict(decision))
+
+
+def _problem(file: str, line: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(
+        file=file, line=line, column=0 if line == 0 else 1, code=code, message=message
+    )

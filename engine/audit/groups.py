@@ -1,0 +1,198 @@
+"""Outcomes by monitored characteristic: rates, ratios to the rest, suppression, a test.
+
+Figures that could let a reader work out a suppressed count are themselves withheld: a row's
+rates need its size, and its favourable-outcome figures need every count of the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from engine.audit.scale import Scales
+from engine.audit.stats import fisher_greater, holm, p_clause
+from engine.audit.suppress import suppress
+from schemas.audit import MONITORED, AuditCase, AuditSettings, Flag, GroupCell, GroupRow, GroupTable
+
+__all__ = ["NOT_RECORDED", "SMALL_GROUPS", "group_flags", "group_tables"]
+
+NOT_RECORDED = "not recorded"
+SMALL_GROUPS = "smaller groups combined"
+
+
+@dataclass
+class _Row:
+    value: str
+    cases: list[AuditCase]
+    favourable: int
+    draft_favourable: int
+    p_value: float | None = None
+    p_adjusted: float | None = None
+
+
+def group_tables(
+    cases: Sequence[AuditCase], scales: Scales, settings: AuditSettings
+) -> tuple[GroupTable, ...]:
+    """One table per characteristic that anyone recorded, every group tested against the rest."""
+    ratings = scales.union()
+    grouped = {
+        name: _rows(cases, name, scales, settings.suppress_below)
+        for name in MONITORED
+        if any(getattr(c.monitoring, name) is not None for c in cases)
+    }
+    _test(grouped, len(cases), settings)
+    return tuple(
+        GroupTable(characteristic=name, rows=_table(rows, ratings, len(cases), settings))
+        for name, rows in grouped.items()
+    )
+
+
+def _rows(cases: Sequence[AuditCase], name: str, scales: Scales, below: int) -> list[_Row]:
+    """One row per value; values held by fewer than ``below`` people share one row, so their
+    suppression does not force a larger group's counts to be hidden too."""
+    by_value: dict[str, list[AuditCase]] = {}
+    for case in cases:
+        by_value.setdefault(getattr(case.monitoring, name) or NOT_RECORDED, []).append(case)
+    small = [v for v, members in by_value.items() if len(members) < below]
+    if len(small) > 1:
+        by_value[SMALL_GROUPS] = [c for v in small for c in by_value.pop(v)]
+    return [
+        _Row(
+            value=value,
+            cases=members,
+            favourable=sum(scales.favourable(c, c.final_rating) for c in members),
+            draft_favourable=sum(scales.favourable(c, c.draft_rating) for c in members),
+        )
+        for value, members in sorted(by_value.items(), key=_value_order)
+    ]
+
+
+def _value_order(item: tuple[str, list[AuditCase]]) -> tuple[bool, bool, str]:
+    """Groups alphabetically, then smaller groups combined, then 'not recorded'."""
+    return item[0] == NOT_RECORDED, item[0] == SMALL_GROUPS, item[0]
+
+
+def _test(grouped: dict[str, list[_Row]], total: int, settings: AuditSettings) -> None:
+    """Fisher's exact test of fewer favourable outcomes than the rest, Holm over every group."""
+    favourable = {name: sum(r.favourable for r in rows) for name, rows in grouped.items()}
+    tested: list[_Row] = []
+    for name, rows in grouped.items():
+        for row in rows:
+            n = len(row.cases)
+            if n < settings.suppress_below or total - n < settings.suppress_below:
+                continue
+            rest_n, rest_fav = total - n, favourable[name] - row.favourable
+            row.p_value = fisher_greater(
+                n - row.favourable, row.favourable, rest_n - rest_fav, rest_fav
+            )
+            tested.append(row)
+    p_values = [r.p_value if r.p_value is not None else 1.0 for r in tested]
+    for row, adjusted in zip(tested, holm(p_values), strict=True):
+        row.p_adjusted = adjusted
+
+
+def _table(
+    rows: list[_Row], ratings: tuple[str, ...], total: int, settings: AuditSettings
+) -> tuple[GroupRow, ...]:
+    counts = [[sum(c.final_rating == r for c in row.cases) for r in ratings] for row in rows]
+    matrix = [[*line, len(row.cases)] for line, row in zip(counts, rows, strict=True)]
+    hidden = suppress(matrix, settings.suppress_below)
+    columns = [sum(line[j] for line in counts) for j in range(len(ratings))]
+    fav_total = sum(r.favourable for r in rows)
+    return tuple(
+        _group_row(row, line, mask, ratings, columns, total, fav_total, settings)
+        for row, line, mask in zip(rows, counts, hidden, strict=True)
+    )
+
+
+def _group_row(
+    row: _Row,
+    line: list[int],
+    mask: list[bool],
+    ratings: tuple[str, ...],
+    columns: list[int],
+    total: int,
+    fav_total: int,
+    settings: AuditSettings,
+) -> GroupRow:
+    n, n_hidden = len(row.cases), mask[-1]
+    rest = total - n
+    cells = tuple(
+        _cell(rating, count, hidden or n_hidden, n, columns[j], rest)
+        for j, (rating, count, hidden) in enumerate(zip(ratings, line, mask, strict=False))
+    )
+    open_row = not any(mask)
+    fav_rate = row.favourable / n
+    rest_rate = (fav_total - row.favourable) / rest if rest else None
+    k = settings.suppress_below
+    drafts_open = min(row.draft_favourable, n - row.draft_favourable) >= k
+    return GroupRow(
+        value=row.value,
+        n=None if n_hidden else n,
+        cells=cells,
+        favourable_rate=fav_rate if open_row else None,
+        rest_favourable_rate=rest_rate if open_row else None,
+        ratio=_ratio(fav_rate, rest_rate) if open_row else None,
+        draft_favourable_rate=row.draft_favourable / n if open_row and drafts_open else None,
+        p_value=row.p_value if open_row else None,
+        p_adjusted=row.p_adjusted if open_row else None,
+        flagged=_flagged(row, fav_rate, rest_rate, settings),
+    )
+
+
+def _cell(rating: str, count: int, hidden: bool, n: int, column: int, rest: int) -> GroupCell:
+    if hidden:
+        return GroupCell(
+            rating=rating, count=None, rate=None, rest_rate=None, ratio=None, suppressed=True
+        )
+    rate = count / n
+    rest_rate = (column - count) / rest if rest else None
+    return GroupCell(
+        rating=rating,
+        count=count,
+        rate=rate,
+        rest_rate=rest_rate,
+        ratio=_ratio(rate, rest_rate),
+        suppressed=False,
+    )
+
+
+def _ratio(rate: float, rest_rate: float | None) -> float | None:
+    return rate / rest_rate if rest_rate else None
+
+
+def _flagged(row: _Row, rate: float, rest_rate: float | None, settings: AuditSettings) -> bool:
+    """Significantly fewer favourable outcomes than the rest, and below the disparity ratio."""
+    if row.p_adjusted is None or rest_rate is None or row.p_adjusted >= settings.alpha:
+        return False
+    ratio = _ratio(rate, rest_rate)
+    return ratio is not None and ratio < settings.disparity_ratio
+
+
+def group_flags(tables: Sequence[GroupTable], settings: AuditSettings) -> list[Flag]:
+    flags = []
+    for table in tables:
+        for row in table.rows:
+            if not row.flagged:
+                continue
+            if row.favourable_rate is not None and row.rest_favourable_rate is not None:
+                figures = (
+                    f"favourable outcomes {row.favourable_rate:.0%} against "
+                    f"{row.rest_favourable_rate:.0%} for the rest "
+                    f"(adjusted {p_clause(row.p_adjusted)})"
+                )
+            else:
+                figures = "figures withheld because some counts in the row are under the threshold"
+            flags.append(
+                Flag(
+                    check="groups",
+                    code="lower-outcomes",
+                    detail=(
+                        f"{table.characteristic} = {row.value}: significantly fewer favourable "
+                        f"final ratings than the rest of the cohort (ratio below "
+                        f"{settings.disparity_ratio:g}, Holm-adjusted p < {settings.alpha:g}); "
+                        f"{figures}."
+                    ),
+                )
+            )
+    return flags

@@ -1,0 +1,176 @@
+"""Run an audit: draft every entry (on every core), run every check, assemble the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from engine._durable import ENGINE_VERSION
+from engine.audit.cases import (
+    like_case_flags,
+    like_cases,
+    protected_absence_flags,
+    rationale_flags,
+    stored_draft_flags,
+    what_if,
+)
+from engine.audit.cohort import Source, cohort_sources
+from engine.audit.drafts import Drafter, draft_label
+from engine.audit.groups import group_flags, group_tables
+from engine.audit.methods import methods
+from engine.audit.overrides import appraiser_findings, appraiser_flags, override_flags, overrides
+from engine.audit.pool import Progress, draft_all
+from engine.audit.scale import Scales
+from engine.catalogue import Catalogue
+from engine.errors import InputError
+from engine.rulesets import RuleSets
+from schemas.audit import AuditCase, AuditReport, AuditSettings, CohortEntry, CohortSummary
+from schemas.diagnostics import Diagnostic
+from schemas.framework import Framework
+
+__all__ = ["MAX_PROBLEMS", "audit_cases", "audit_entries", "audit_path", "draft_cases"]
+
+MAX_PROBLEMS = 200
+"""A broken cohort reports at most this many problems (a whole bad file would be thousands)."""
+
+
+def audit_path(
+    path: Path,
+    settings: AuditSettings,
+    *,
+    rules_dir: Path | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> AuditReport:
+    """Audit a cohort JSONL file or folder; ``InputError`` lists the entries that are wrong."""
+    sources = cohort_sources(path)
+    return _audit(sources, settings, rules_dir, workers, progress)
+
+
+def audit_entries(
+    entries: Iterable[CohortEntry],
+    settings: AuditSettings,
+    *,
+    rules_dir: Path | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> AuditReport:
+    """Audit entries built in code, e.g. the service's stored decision records."""
+    sources = (Source(ref=f"entry {i + 1}", entry=entry) for i, entry in enumerate(entries))
+    return _audit(sources, settings, rules_dir, workers, progress)
+
+
+def _audit(
+    sources: Iterable[Source],
+    settings: AuditSettings,
+    rules_dir: Path | None,
+    workers: int,
+    progress: Progress | None,
+) -> AuditReport:
+    cases = draft_cases(sources, settings, rules_dir=rules_dir, workers=workers, progress=progress)
+    catalogue = Catalogue(rules_dir)
+    hashes = _hashes(RuleSets(catalogue), cases, settings)
+    return audit_cases(cases, catalogue, settings, rulesets=hashes)
+
+
+def draft_cases(
+    sources: Iterable[Source],
+    settings: AuditSettings,
+    *,
+    rules_dir: Path | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> list[AuditCase]:
+    """Every source drafted; ``InputError`` with every problem (up to ``MAX_PROBLEMS``)."""
+    # Compiling here first makes an unknown rule set a plain error, not a broken worker pool.
+    Drafter(rules_dir, settings.ruleset, settings.compare_ruleset)
+    cases: list[AuditCase] = []
+    problems: list[Diagnostic] = []
+    for result in draft_all(
+        sources,
+        rules_dir=rules_dir,
+        ruleset=settings.ruleset,
+        compare=settings.compare_ruleset,
+        workers=workers,
+        progress=progress,
+    ):
+        if isinstance(result, AuditCase):
+            cases.append(result)
+        elif len(problems) < MAX_PROBLEMS:
+            problems += result[: MAX_PROBLEMS - len(problems)]
+    if problems:
+        raise InputError(problems)
+    return cases
+
+
+def _hashes(
+    rulesets: RuleSets, cases: Sequence[AuditCase], settings: AuditSettings
+) -> dict[str, str]:
+    ids = {c.ruleset for c in cases} | {settings.compare_ruleset or c.ruleset for c in cases}
+    return {i: rulesets.compiled(i).content_hash for i in sorted(ids)}
+
+
+def audit_cases(
+    cases: Sequence[AuditCase],
+    frameworks: Mapping[str, Framework],
+    settings: AuditSettings,
+    *,
+    rulesets: Mapping[str, str] | None = None,
+    now: dt.datetime | None = None,
+) -> AuditReport:
+    """Every check over drafted cases: the pure statistical and case-level layer."""
+    scales = Scales.of(frameworks, {c.framework for c in cases})
+    findings = appraiser_findings(cases, scales, settings)
+    groups = group_tables(cases, scales, settings)
+    similar = like_cases(cases)
+    by_id = {c.id: c for c in cases}
+    flags = [
+        *override_flags(cases),
+        *stored_draft_flags(cases),
+        *appraiser_flags(findings),
+        *like_case_flags(similar, by_id),
+        *group_flags(groups, settings),
+        *protected_absence_flags(cases, scales),
+        *rationale_flags(cases),
+    ]
+    compare = settings.compare_ruleset
+    return AuditReport(
+        generated_at=now or dt.datetime.now(dt.UTC),
+        engine_version=ENGINE_VERSION,
+        settings=settings,
+        cohort=_summary(cases, scales, rulesets or {}),
+        methods=methods(settings, what_if=compare is not None),
+        overrides=overrides(cases, scales),
+        appraisers=findings,
+        like_cases=similar,
+        groups=groups,
+        whatif=what_if(cases, scales, _main_ruleset(cases, settings), compare) if compare else None,
+        flags=tuple(flags),
+    )
+
+
+def _main_ruleset(cases: Sequence[AuditCase], settings: AuditSettings) -> str:
+    if settings.ruleset:
+        return settings.ruleset
+    used = Counter(c.ruleset for c in cases).most_common(1)
+    return used[0][0] if used else "-"
+
+
+def _summary(
+    cases: Sequence[AuditCase], scales: Scales, rulesets: Mapping[str, str]
+) -> CohortSummary:
+    ratings = scales.union()
+    finals = Counter(c.final_rating for c in cases)
+    drafts = Counter(draft_label(c.draft_outcome, c.draft_rating) for c in cases)
+    return CohortSummary(
+        cases=len(cases),
+        appraisers=len({c.appraiser for c in cases}),
+        frameworks=tuple(sorted(scales.levels)),
+        scale=ratings,
+        favourable=tuple(r for levels in scales.levels.values() for r in levels[1:]),
+        finals={r: finals[r] for r in ratings},
+        drafts=dict(drafts.most_common()),
+        rulesets=dict(rulesets),
+    )
