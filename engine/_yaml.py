@@ -17,10 +17,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from schemas.diagnostics import Diagnostic
 
-__all__ = ["Loc", "Located", "load_yaml_file", "load_yaml_text"]
+__all__ = ["Loc", "Located", "load_yaml_file", "load_yaml_text", "path_text"]
 
 Loc = tuple[str | int, ...]
 """A path into loaded data, e.g. ``("stages", 2, "clause", "builds_on", 0, "stage")``."""
+
+
+def path_text(loc: Iterable[str | int]) -> str:
+    """A readable path such as ``evidence[2].tags[0].statement`` ("" for the document)."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 @dataclass
@@ -45,8 +53,16 @@ class Located:
     def diagnostic(
         self, loc: Iterable[str | int], code: str, message: str, *, key: bool = False
     ) -> Diagnostic:
-        line, column = self.where(loc, key=key)
-        return Diagnostic(file=self.file, line=line, column=column, code=code, message=message)
+        path = tuple(loc)
+        line, column = self.where(path, key=key)
+        return Diagnostic(
+            file=self.file,
+            line=line,
+            column=column,
+            code=code,
+            message=message,
+            path=path_text(path),
+        )
 
 
 class _Builder:
