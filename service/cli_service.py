@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+from typing import TYPE_CHECKING
 
 from schemas.service import ROLES, KeyInfo
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["add_commands"]
 
@@ -15,7 +19,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides = {"database_url": args.database_url} if args.database_url else {}
     if args.rules:
         overrides["rules_dir"] = args.rules
-    return Settings(**overrides)  # type: ignore[arg-type]
+    return Settings(**overrides)
 
 
 def cmd_serve(args: argparse.Namespace) -> str:
@@ -31,7 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> str:
     return "appraise: server stopped"
 
 
-def _sessions(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _sessions(args: argparse.Namespace) -> sessionmaker[Session]:
     from service.db import connect, migrate, session_factory
 
     engine = connect(_settings(args).database_url)
@@ -44,7 +48,8 @@ def cmd_keys_create(args: argparse.Namespace) -> str:
 
     with _sessions(args)() as session:
         key = store.create_key(session, args.role, args.name)
-    return f"{key.key}\n\n{_key_line(key)}\nKeep the key now: it is stored hashed and is not shown again."
+    note = "Keep the key now: it is stored hashed and is not shown again."
+    return f"{key.key}\n\n{_key_line(key)}\n{note}"
 
 
 def cmd_keys_list(args: argparse.Namespace) -> str:

@@ -74,7 +74,7 @@ def _refuse_aliases(text: str) -> None:
 
 
 def draft(review: Review, rulesets: RuleSets) -> tuple[Recommendation, CompiledRules]:
-    """The engine's recommendation for ``review`` with the rule set it names (or its framework's)."""
+    """The engine's recommendation for ``review``, by the rule set it names or its framework's."""
     evaluator = rulesets.evaluator(review)
     return recommend(evaluator, review), evaluator.compiled
 

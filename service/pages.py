@@ -52,6 +52,6 @@ def html_page(record: StoredRecord) -> str:
     title = html.escape(f"{headline(record.recommendation)} — {record.id}")
     body = _markdown.render(markdown_page(record))
     return (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )

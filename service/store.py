@@ -150,9 +150,7 @@ class FinalDecisionRow(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
-    supersedes: Mapped[str | None] = mapped_column(
-        ForeignKey("final_decisions.id"), nullable=True
-    )
+    supersedes: Mapped[str | None] = mapped_column(ForeignKey("final_decisions.id"), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     request_hash: Mapped[str] = mapped_column(String(100))
 
@@ -176,7 +174,7 @@ def _key_info(row: ApiKey) -> KeyInfo:
     return KeyInfo(
         id=row.id,
         name=row.name,
-        role=row.role,  # type: ignore[arg-type]
+        role=row.role,
         prefix=row.prefix,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
@@ -408,7 +406,7 @@ def _decision_view(row: FinalDecisionRow) -> FinalDecision:
         rating_label=row.rating_label,
         draft_rating=row.draft_rating,
         differs=row.differs,
-        reason=row.reason,  # type: ignore[arg-type]
+        reason=row.reason,
         note=row.note,
         decided_at=row.decided_at,
         decided_by=row.created_by,

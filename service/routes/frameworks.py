@@ -32,9 +32,7 @@ def list_frameworks(catalogue: CatalogueDep, _: Caller) -> list[FrameworkSummary
 
 
 @router.get("/{framework_id}", operation_id="get_framework", summary="One framework, in full")
-def get_framework(
-    catalogue: CatalogueDep, _: Caller, framework_id: str = FrameworkId
-) -> Framework:
+def get_framework(catalogue: CatalogueDep, _: Caller, framework_id: str = FrameworkId) -> Framework:
     return catalogue[framework_id]
 
 

@@ -27,9 +27,7 @@ __all__ = ["EXAMPLE_REVIEW", "router"]
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
-RecordId = Annotated[
-    str, Path(description="The decision id returned when the draft was created.")
-]
+RecordId = Annotated[str, Path(description="The decision id returned when the draft was created.")]
 
 EXAMPLE_REVIEW: dict[str, Any] = {
     "framework": "isp",

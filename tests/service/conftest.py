@@ -99,7 +99,9 @@ def postgres_server() -> str:
         ["bash", str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True
     )
     if result.returncode != 0 or not result.stdout.strip():
-        pytest.skip(f"no PostgreSQL server: {result.stderr.strip() or 'scripts/postgres.sh failed'}")
+        pytest.skip(
+            f"no PostgreSQL server: {result.stderr.strip() or 'scripts/postgres.sh failed'}"
+        )
     return result.stdout.strip()
 
 

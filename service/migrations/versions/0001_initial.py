@@ -73,9 +73,7 @@ def upgrade() -> None:
     op.create_table(
         "final_decisions",
         sa.Column("id", sa.String(40), primary_key=True),
-        sa.Column(
-            "record_id", sa.String(40), sa.ForeignKey("decision_records.id"), nullable=False
-        ),
+        sa.Column("record_id", sa.String(40), sa.ForeignKey("decision_records.id"), nullable=False),
         sa.Column("rating", sa.String(100), nullable=False),
         sa.Column("rating_label", sa.String(200), nullable=False),
         sa.Column("draft_rating", sa.String(100)),
