@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from typing import TYPE_CHECKING
 
 from schemas.service import ROLES, KeyInfo
@@ -44,12 +45,14 @@ def _sessions(args: argparse.Namespace) -> sessionmaker[Session]:
 
 
 def cmd_keys_create(args: argparse.Namespace) -> str:
+    """The key alone on stdout (``KEY=$(appraise keys create ...)``); what it is on stderr."""
     from service import store
 
     with _sessions(args)() as session:
         key = store.create_key(session, args.role, args.name)
-    note = "Keep the key now: it is stored hashed and is not shown again."
-    return f"{key.key}\n\n{_key_line(key)}\n{note}"
+    print(_key_line(key), file=sys.stderr)
+    print("Keep the key now: it is stored hashed and is not shown again.", file=sys.stderr)
+    return key.key
 
 
 def cmd_keys_list(args: argparse.Namespace) -> str:

@@ -18,8 +18,10 @@ def test_keys_create_prints_the_key_once_and_it_works(
     assert (
         main(["keys", "create", "--role", "hr", "--name", "hr office", "--database-url", url]) == 0
     )
-    key = capsys.readouterr().out.splitlines()[0]
-    assert key.startswith("apr_") and len(key) > 40
+    printed = capsys.readouterr()
+    key = printed.out.strip()
+    assert key.startswith("apr_") and len(key) > 40 and "\n" not in key
+    assert "not shown again" in printed.err and key not in printed.err
     assert main(["keys", "list", "--database-url", url]) == 0
     listing = capsys.readouterr().out
     assert "hr office" in listing and "hr" in listing and key not in listing
