@@ -70,12 +70,13 @@ class Conflict(ServiceError):
 
 def problem(diagnostic: Diagnostic) -> dict[str, object]:
     """One 422 problem: where (field path, line, column), a stable code, and what to do."""
+    located = diagnostic.line > 0  # line 0: a document built in code, with no source text
     return {
         "path": diagnostic.path,
         "code": diagnostic.code,
         "message": diagnostic.message,
-        "line": diagnostic.line,
-        "column": diagnostic.column,
+        "line": diagnostic.line if located else None,
+        "column": diagnostic.column if located else None,
     }
 
 
