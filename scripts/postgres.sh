@@ -41,9 +41,9 @@ if [ ! -f "$dir/PG_VERSION" ]; then
     as_owner "$bin/initdb" -D "$dir" -U "$user" -A trust -E UTF8 --no-sync >/dev/null
 fi
 if ! as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    # 9>&-: the server must not inherit the lock, or it would hold it for as long as it runs.
     as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null 9>&-  # the server
-    # must not inherit the lock, or it would hold it for as long as it runs
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null 9>&-
 fi
 if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U "$user" -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then

@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from engine.compiler import CompiledRules, compile_ruleset
-from engine.errors import InputError
+from engine.errors import InputError, NotFoundError
 from engine.evaluate import Evaluator
 from engine.explain import recommend
 from engine.reviews import parse_review
@@ -74,8 +74,17 @@ def _refuse_aliases(text: str) -> None:
 
 
 def draft(review: Review, rulesets: RuleSets) -> tuple[Recommendation, CompiledRules]:
-    """The engine's recommendation for ``review``, by the rule set it names or its framework's."""
-    evaluator = rulesets.evaluator(review)
+    """The engine's recommendation for ``review``, by the rule set it names or its framework's.
+
+    A rule set the review names that does not exist (or is for another framework) is a problem
+    of the body, so it is a 422 at ``ruleset``, not a 404."""
+    try:
+        evaluator = rulesets.evaluator(review)
+    except NotFoundError as exc:
+        diagnostic = Diagnostic(
+            file=BODY, line=0, column=0, code="unknown-ruleset", message=str(exc), path="ruleset"
+        )
+        raise InputError([diagnostic]) from None
     return recommend(evaluator, review), evaluator.compiled
 
 

@@ -181,6 +181,7 @@ def test_a_differing_final_rating_needs_a_reason_and_a_note(api: Api) -> None:
     assert bare.status_code == 422
     assert bare.json()["detail"][0]["path"] == "reason"
     assert bare.json()["detail"][0]["code"] == "missing-reason"
+    assert bare.json()["detail"][0]["line"] is None  # checked on the parsed decision: no place
     no_note = api.client.post(url, json={"rating": "exceeding", "reason": "other"}, headers=headers)
     assert no_note.status_code == 422
     bad_code = {"rating": "exceeding", "reason": "felt-like-it", "note": "n"}
@@ -358,6 +359,8 @@ def test_every_problem_is_reported_at_once(api: Api) -> None:
         (b'{"framework": "nope"}', "application/json", "unknown-framework"),
         (b"\xff\xfe{}", "application/json", "wrong-type"),
         (b"[" * 100_000 + b"]" * 100_000, "application/json", "invalid-value"),
+        (json.dumps(review(ruleset="isp-2")).encode(), "application/json", "unknown-ruleset"),
+        (json.dumps(review(ruleset="hgios4")).encode(), "application/json", "unknown-ruleset"),
         (b"a: &x [1]\nb: *x\n", "application/yaml", "yaml-alias"),
         (b"framework: isp\n  subject: [\n", "application/yaml", "yaml-syntax"),
     ],
@@ -369,6 +372,8 @@ def test_every_problem_is_reported_at_once(api: Api) -> None:
         "unknown-framework",
         "not-utf8",
         "deeply-nested",
+        "unknown-ruleset",
+        "ruleset-of-another-framework",
         "yaml-alias",
         "broken-yaml",
     ],
