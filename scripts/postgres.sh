@@ -13,7 +13,7 @@ database=appraise
 
 say() { echo "scripts/postgres.sh: $*" >&2; }
 
-find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+find_bin() { { ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true; } | sort -V | tail -n 1; }
 
 bin="$(find_bin)"
 if [ -z "$bin" ]; then

@@ -390,6 +390,13 @@ def test_a_body_over_the_limit_is_413(api: Api) -> None:
     assert response.status_code == 413
 
 
+def test_a_chunked_body_over_the_limit_is_413_too(api: Api) -> None:
+    chunks = iter([b'{"padding": "' + b"x" * 600_000, b"x" * 600_000 + b'"}'])
+    headers = {**api.key("appraiser"), "Content-Type": "application/json"}
+    response = api.client.post("/recommendations", content=chunks, headers=headers)
+    assert response.status_code == 413
+
+
 def test_unknown_ids_and_bad_parameters(api: Api) -> None:
     headers = api.key("appraiser")
     assert api.client.get("/recommendations/rec_none", headers=headers).status_code == 404
