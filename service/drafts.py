@@ -25,7 +25,7 @@ from schemas.review import Review
 from schemas.service import Difference, Replay
 from service import store
 
-__all__ = ["BODY", "differences", "draft", "read_review", "replay"]
+__all__ = ["BODY", "differences", "draft", "read_review", "replay", "sealed"]
 
 BODY = "<request body>"
 """The file name diagnostics about a request body carry."""

@@ -5,10 +5,10 @@ AppraiseError (engine)
 └── NotFoundError       → 404
 ServiceError (here)
 ├── Unauthorized        → 401  no key, or a key that is unknown or revoked
-├── Forbidden           → 403  a key whose role may not do this
-├── Conflict            → 409  an Idempotency-Key reused for a different request
-└── PayloadTooLarge     → 413  (answered by ``BodyLimit`` before any handler runs)
+└── Forbidden           → 403  a key whose role may not do this
+IdempotencyConflict     → 409  an Idempotency-Key reused for a different request (store)
 RequestValidationError  → 422, in the same shape as InputError
+a body over the limit   → 413  (answered by ``BodyLimit`` before any handler runs)
 anything else           → 500 with no detail (``service.logs.RequestLog``)
 """
 
@@ -31,7 +31,6 @@ from service.store import IdempotencyConflict
 
 __all__ = [
     "BodyLimit",
-    "Conflict",
     "Forbidden",
     "ServiceError",
     "Unauthorized",
@@ -60,12 +59,6 @@ class Forbidden(ServiceError):
     """Raised when the caller's role may not use this endpoint."""
 
     status = 403
-
-
-class Conflict(ServiceError):
-    """Raised when a request conflicts with one already stored."""
-
-    status = 409
 
 
 def problem(diagnostic: Diagnostic) -> dict[str, object]:

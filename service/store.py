@@ -45,7 +45,9 @@ from schemas.service import (
 )
 
 __all__ = [
+    "DecisionRecordRow",
     "IdempotencyConflict",
+    "NewRecord",
     "add_decision",
     "add_record",
     "create_key",
@@ -53,7 +55,9 @@ __all__ = [
     "get_record",
     "key_for_secret",
     "list_keys",
+    "recommendation_of",
     "record_view",
+    "review_of",
     "revoke_key",
     "save_ruleset",
     "sealed_ruleset",

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 import yaml
+from fastapi.testclient import TestClient
 
+from service.app import create_app
 from service.logs import MASK, masked
+from service.settings import Settings
 from tests.service.conftest import Api, example
 
 ISP = yaml.safe_load(example("isp-meeting.yaml"))
@@ -55,3 +59,20 @@ def test_logs_hold_neither_keys_nor_personal_data(
     assert logged["input"]["subject"] == MASK
     assert logged["input"]["evidence"][0]["recorded_by"] == MASK
     assert logged["input_hash"] == created["input_hash"]
+
+
+def test_an_unexpected_error_is_a_bare_500_logged_by_type_only(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}"))
+
+    @app.get("/boom")
+    def boom(subject: str) -> None:
+        raise RuntimeError(f"failed for {subject}")
+
+    with TestClient(app) as client, caplog.at_level(logging.INFO):
+        response = client.get("/boom", params={"subject": "t-secret-99"})
+    assert response.status_code == 500 and response.json() == {"detail": "internal error"}
+    server_side = [r.getMessage() for r in caplog.records if not r.name.startswith("httpx")]
+    assert "unhandled RuntimeError" in server_side
+    assert not any("t-secret-99" in line for line in server_side)
