@@ -29,8 +29,9 @@ if [ -z "$bin" ]; then
 fi
 
 # initdb refuses to run as root: root runs the server as the 'postgres' user the package made.
+# From /, which 'postgres' can enter whatever folder this checkout is in.
 as_owner() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 mkdir -p "$dir"
