@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit check-frameworks clean
+.PHONY: run test lint typecheck unit check-frameworks bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ unit: $(STAMP)
 check-frameworks: $(STAMP)
 	$(BIN)/appraise frameworks > /dev/null
 	for f in examples/*.yaml; do $(BIN)/appraise recommend "$$f" > /dev/null || exit 1; done
+
+bench: $(STAMP)  # on demand, never part of make test; prints a table, writes var/bench.json
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

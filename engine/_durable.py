@@ -58,7 +58,14 @@ from durable.engine import Host, MessageNotHandledException, MessageObservedExce
 
 from engine.errors import AppraiseError
 
-__all__ = ["ENGINE_VERSION", "CompiledRuleset", "EngineError", "RawFiring", "RuleSpec"]
+__all__ = [
+    "ENGINE_VERSION",
+    "CompiledRuleset",
+    "EngineError",
+    "RawFiring",
+    "RuleSpec",
+    "conclusion_fact",
+]
 
 ENGINE_VERSION = f"appraise-engine/0.1 durable-rules/{version('durable-rules')}"
 
@@ -340,7 +347,7 @@ def _evidence(matched: Mapping[str, Mapping[str, Any]], rule: str) -> list[str]:
     return sorted(found)
 
 
-def _conclusion(spec: RuleSpec, matched: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def conclusion_fact(spec: RuleSpec, matched: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     ids = "+".join(sorted(str(fact.get("id")) for fact in matched.values()))
     return {
         "t": "conclusion",
@@ -448,7 +455,7 @@ class CompiledRuleset:
         if spec.conclude is not None:
             # Nobody consumes it, or the same conclusion was reached before: both are fine.
             with contextlib.suppress(MessageNotHandledException, MessageObservedException):
-                c.assert_fact(_conclusion(spec, matched))
+                c.assert_fact(conclusion_fact(spec, matched))
 
     # --- one case ---
 

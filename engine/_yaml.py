@@ -15,9 +15,10 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from engine.errors import InputError, NotFoundError
 from schemas.diagnostics import Diagnostic
 
-__all__ = ["Loc", "Located", "load_yaml_file", "load_yaml_text", "path_text"]
+__all__ = ["Loc", "Located", "load_yaml_file", "load_yaml_text", "path_text", "read_text"]
 
 Loc = tuple[str | int, ...]
 """A path into loaded data, e.g. ``("stages", 2, "clause", "builds_on", 0, "stage")``."""
@@ -51,14 +52,21 @@ class Located:
         return self.values.get(path, (1, 1))
 
     def diagnostic(
-        self, loc: Iterable[str | int], code: str, message: str, *, key: bool = False
+        self,
+        loc: Iterable[str | int],
+        code: str,
+        message: str,
+        *,
+        key: bool = False,
+        offset: int = 0,
     ) -> Diagnostic:
+        """A diagnostic at ``loc``, ``offset`` characters into its value (e.g. in a condition)."""
         path = tuple(loc)
         line, column = self.where(path, key=key)
         return Diagnostic(
             file=self.file,
             line=line,
-            column=column,
+            column=column + offset,
             code=code,
             message=message,
             path=path_text(path),
@@ -128,7 +136,21 @@ def load_yaml_text(text: str, file: str) -> Located:
 
 def load_yaml_file(path: Path) -> Located:
     """Read and parse a YAML file, named in diagnostics relative to the working directory."""
-    return load_yaml_text(path.read_text(encoding="utf-8"), _display(path))
+    return load_yaml_text(read_text(path), _display(path))
+
+
+def read_text(path: Path) -> str:
+    """A file's UTF-8 text; ``NotFoundError`` if it cannot be read, ``InputError`` if not UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        diagnostic = Diagnostic(
+            file=_display(path), line=1, column=1, code="yaml-syntax", message=message
+        )
+        raise InputError([diagnostic]) from exc
+    except OSError as exc:
+        raise NotFoundError(f"cannot read {path}: {exc.strerror}") from exc
 
 
 def _display(path: Path) -> str:

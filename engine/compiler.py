@@ -234,16 +234,7 @@ class _Checker:
         self.found.append(self.located.diagnostic(loc, code, message, key=key))
 
     def _report_at(self, loc: Loc, offset: int, code: str, message: str) -> None:
-        line, column = self.located.where(loc)
-        self.found.append(
-            Diagnostic(
-                file=self.located.file,
-                line=line,
-                column=column + offset,
-                code=code,
-                message=message,
-            )
-        )
+        self.found.append(self.located.diagnostic(loc, code, message, offset=offset))
 
     def _parameters(self) -> None:
         for name, parameter in self.ruleset.parameters.items():

@@ -68,14 +68,18 @@ def parse_condition(text: str) -> Condition:
             f"'{op}' needs {'a list' if op in ('in', 'not-in') else 'one value'}",
             operand_offset,
         )
+    if operand.kind == "list" and not operand.value:
+        if op == "in":
+            message = "the empty list matches no value, so the rule can never fire"
+            raise ConditionError("never-fires", message, operand_offset)
+        message = "the empty list excludes nothing; leave the condition out"
+        raise ConditionError("bad-condition", message, operand_offset)
     return Condition(field=field, op=op, operand=operand, op_offset=op_offset)
 
 
 def _operand(text: str, offset: int) -> Operand:
     if text.startswith("["):
         items = [part.strip() for part in text[1:-1].split(",") if part.strip()]
-        if not items:
-            raise ConditionError("bad-condition", "an empty list matches nothing", offset)
         return Operand(kind="list", value=tuple(_literal(item) for item in items), offset=offset)
     if text.startswith("param."):
         return Operand(kind="param", name=text.removeprefix("param."), offset=offset)

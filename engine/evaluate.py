@@ -85,8 +85,12 @@ class Evaluator:
         return Proposal(rule=rule.id, outcome=outcome, reason=reason, evidence=tuple(evidence))
 
     def _resolve(self, proposals: tuple[Proposal, ...]) -> str:
+        resolution = self.compiled.ruleset.resolution
+        if resolution.strategy == "priority" and proposals:
+            first = min(self.compiled.rule(p.rule).priority for p in proposals)
+            proposals = tuple(p for p in proposals if self.compiled.rule(p.rule).priority == first)
         proposed = {p.outcome for p in proposals}
-        for outcome in self.compiled.ruleset.resolution.order:
+        for outcome in resolution.order:
             if outcome in proposed:
                 return outcome
         return "needs_human_review"

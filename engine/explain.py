@@ -79,13 +79,11 @@ def _rationale(evaluator: Evaluator, decision: Decision) -> list[RationaleLine]:
     if not lines:
         lines.append(RationaleLine(text=NO_PROPOSAL))
     others = sorted({p.outcome for p in decision.proposals} - {decision.winner})
+    strategy = evaluator.compiled.ruleset.resolution.strategy
+    by = "rule priority" if strategy == "priority" else "the resolution order"
     for outcome in others:
         rules = ", ".join(p.rule for p in decision.proposals if p.outcome == outcome)
-        lines.append(
-            RationaleLine(
-                text=f"Also proposed, outranked by the resolution order: {outcome} ({rules})."
-            )
-        )
+        lines.append(RationaleLine(text=f"Also proposed, outranked by {by}: {outcome} ({rules})."))
     lines += _standard_lines(evaluator, decision)
     lines += [
         RationaleLine(text=f"Evidence {e.id} was not used: {e.reason}", evidence=(e.id,))

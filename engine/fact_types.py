@@ -5,13 +5,32 @@ This is the contract between fact derivation (``engine.facts``) and the rule com
 and derivation is tested to produce exactly these fields with exactly these types. Every fact
 also carries ``id`` (unique within a case) and ``evidence`` (the evidence ids behind it), which
 rules cannot compare.
+
+``DOMAINS`` says what is known of the values beyond their types (ratios in [0, 1], counts at
+least 0, stage and modality ids from the framework…), ``ONE_PER_CASE`` and ``KEYS`` how many
+facts of a type a case holds; the static checks (``engine.static_checks``) reason with them, and
+derivation is tested to stay within them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["FACT_TYPES", "MATCHABLE", "FieldType"]
+from schemas.framework import Framework
+
+__all__ = [
+    "DOMAINS",
+    "FACT_TYPES",
+    "KEYS",
+    "MATCHABLE",
+    "ONE_PER_CASE",
+    "Domain",
+    "FieldType",
+    "Vocabulary",
+    "vocabulary",
+]
 
 FieldType = Literal["int", "float", "bool", "str"]
 
@@ -135,3 +154,124 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
 }
 
 MATCHABLE = frozenset(FACT_TYPES)
+
+ONE_PER_CASE = frozenset(
+    {"review", "coverage", "objectives", "beyond", "sufficiency", "circumstances", "conduct"}
+)
+"""Fact types a case has exactly one of: two patterns of such a type always match the same fact."""
+
+KEYS: dict[str, str] = {
+    "standard": "standard",
+    "ledger": "stage",
+    "modality": "modality",
+    "level": "level",
+    "conclusion": "name",
+}
+"""For each fact type a case may hold many of, the field saying which one a fact is."""
+
+Vocabulary = Literal[
+    "stage",  # the framework's stage ids
+    "review-stage",  # the stage ids, or only "" when the framework has no stages
+    "stage-or-blank",  # the stage ids and ""
+    "modality",  # the framework's modality ids
+    "level",  # the practice levels statements carry (modality ids)
+    "rating-or-blank",  # the scale's rating ids and ""
+    "standard",  # ids of the top-level standards
+    "standard-number",  # numbers of the top-level standards ("" when a standard has none)
+    "conclusion",  # the names some rule of the rule set concludes
+]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The values a field can take: numeric bounds, or one of the framework's vocabularies."""
+
+    low: float | None = None
+    high: float | None = None
+    vocabulary: Vocabulary | None = None
+
+
+_COUNT = Domain(low=0)
+_RATIO = Domain(low=0, high=1)
+_SOURCES = Domain(low=0, high=3)  # direct observation, quantitative data, people's views
+_RANK = Domain(low=0)
+
+
+def _counts_and_ratios(fact: str) -> dict[str, Domain]:
+    """Every int field of ``fact`` is a count (at least 0), every float a ratio in [0, 1]."""
+    numeric = {"int": _COUNT, "float": _RATIO}
+    return {name: numeric[t] for name, t in FACT_TYPES[fact].items() if t in numeric}
+
+
+DOMAINS: dict[str, dict[str, Domain]] = {
+    "review": {
+        "stage": Domain(vocabulary="review-stage"),
+        "stage_rank": Domain(low=-1),
+        "appraiser_rating": Domain(vocabulary="rating-or-blank"),
+    },
+    "coverage": _counts_and_ratios("coverage"),
+    "standard": {
+        "standard": Domain(vocabulary="standard"),
+        "number": Domain(vocabulary="standard-number"),
+        **_counts_and_ratios("standard"),
+    },
+    "ledger": {
+        "stage": Domain(vocabulary="stage"),
+        "modality": Domain(vocabulary="modality"),
+        **_counts_and_ratios("ledger"),
+    },
+    "modality": {
+        "modality": Domain(vocabulary="modality"),
+        "rank": _RANK,
+        "statements": _COUNT,
+        "ratio": _RATIO,
+    },
+    "level": {
+        "level": Domain(vocabulary="level"),
+        "rank": _RANK,
+        "required": _COUNT,
+        "met": _COUNT,
+        "ratio": _RATIO,
+        "concerns": _COUNT,
+    },
+    "objectives": _counts_and_ratios("objectives"),
+    "beyond": {
+        "next_stage": Domain(vocabulary="stage-or-blank"),
+        "statements": _COUNT,
+        "standards": _COUNT,
+        "source_kinds": _SOURCES,
+    },
+    "sufficiency": {
+        **{name: _COUNT for name in FACT_TYPES["sufficiency"]},
+        "source_kinds": _SOURCES,
+    },
+    "circumstances": {
+        "protected_absence_days": _COUNT,
+        "other_absence_days": _COUNT,
+        "cycle_days": Domain(low=1),
+        "worked_days": _COUNT,
+        "worked_fraction": _RATIO,
+        "part_time_fraction": _RATIO,
+    },
+    "conclusion": {"name": Domain(vocabulary="conclusion")},
+}
+"""What is known of each field's values beyond its type; a bool is always true or false."""
+
+
+def vocabulary(
+    framework: Framework, name: Vocabulary, conclusions: Collection[str] = ()
+) -> frozenset[str]:
+    """The values a vocabulary field can take under ``framework`` (and a rule set's conclusions)."""
+    stages = frozenset(s.id for s in framework.stages)
+    values: dict[Vocabulary, frozenset[str]] = {
+        "stage": stages,
+        "review-stage": stages or frozenset({""}),
+        "stage-or-blank": stages | {""},
+        "modality": frozenset(m.id for m in framework.modalities.levels),
+        "level": frozenset(s.level for s in framework.statements if s.level),
+        "rating-or-blank": frozenset(level.id for level in framework.scale.levels) | {""},
+        "standard": frozenset(node.id for node in framework.standards),
+        "standard-number": frozenset(node.number or "" for node in framework.standards),
+        "conclusion": frozenset(conclusions),
+    }
+    return values[name]

@@ -16,7 +16,7 @@ from engine._raw import items as _items
 from engine._raw import path_text as _path
 from engine._raw import repeated_ids
 from engine._validate import did_you_mean, validate_document
-from engine._yaml import Loc, Located, load_yaml_text
+from engine._yaml import Loc, Located, load_yaml_text, read_text
 from engine.errors import InputError
 from engine.tree import walk
 from schemas.diagnostics import Diagnostic
@@ -33,7 +33,7 @@ Report = Callable[[Loc, str, str], Diagnostic]
 
 def load_review(path: Path, catalogue: Mapping[str, Framework]) -> Review:
     """Read and check a review file; ``InputError`` lists every problem, located."""
-    return parse_review(path.read_text(encoding="utf-8"), str(path), catalogue)
+    return parse_review(read_text(path), str(path), catalogue)
 
 
 def parse_review(text: str, file: str, catalogue: Mapping[str, Framework]) -> Review:

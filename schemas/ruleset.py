@@ -84,9 +84,13 @@ class Rule(Frozen):
 
 
 class Resolution(Frozen):
-    """How proposals become one result: the first outcome in ``order`` that any rule proposed."""
+    """How proposals become one result.
 
-    strategy: Literal["first-in-order"] = "first-in-order"
+    ``first-in-order``: the first outcome in ``order`` that any rule proposed. ``priority``: the
+    outcome proposed by the rule with the lowest priority number (``order`` breaks a tie).
+    """
+
+    strategy: Literal["first-in-order", "priority"] = "first-in-order"
     order: tuple[str, ...] = Field(description="Statuses and rating ids, highest precedence first.")
     expected: Slug = Field(description="The rating that means expectations are met.")
     rationale: str | None = None

@@ -132,3 +132,15 @@ def test_recommend_bad_review_exits_1_with_places(
     code, out, err = run(capsys, "recommend", str(path))
     assert (code, out) == (1, "")
     assert "unknown-statement" in err and "review.yaml:" in err and "did you mean" in err
+
+
+def test_a_review_that_cannot_be_read_is_named_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "recommend", str(tmp_path / "missing.yaml"))
+    assert code == 2 and "cannot read" in err and "missing.yaml" in err
+
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("subject: Zoë\n".encode("latin-1"))
+    code, _, err = run(capsys, "recommend", str(latin1))
+    assert code == 1 and "latin1.yaml:1:1: yaml-syntax: the file is not UTF-8 text" in err

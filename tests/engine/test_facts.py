@@ -11,7 +11,7 @@ import pytest
 
 from engine.catalogue import Catalogue
 from engine.errors import InputError
-from engine.fact_types import FACT_TYPES
+from engine.fact_types import DOMAINS, FACT_TYPES, KEYS, ONE_PER_CASE, vocabulary
 from engine.facts import CaseFacts, derive_facts, next_stage
 from engine.reviews import load_review
 from schemas.review import Review
@@ -469,6 +469,53 @@ def test_every_fact_has_exactly_the_declared_fields_and_types() -> None:
     seen |= check_contract(facts_of(review("isp", None)))
     seen |= check_contract(facts_of(load_review(EXAMPLE, CATALOGUE)))
     assert seen == set(FACT_TYPES) - {"conclusion"}
+
+
+def outside_domains(facts: CaseFacts, framework: str) -> list[tuple[object, str, object]]:
+    """The (fact id, field, value) of every derived value outside its declared domain."""
+    outside = []
+    for fact in facts.facts:
+        for name, domain in DOMAINS.get(str(fact["t"]), {}).items():
+            value = fact[name]
+            if domain.vocabulary is not None:
+                inside = value in vocabulary(CATALOGUE[framework], domain.vocabulary)
+            else:
+                assert isinstance(value, (int, float))
+                inside = (domain.low is None or value >= domain.low) and (
+                    domain.high is None or value <= domain.high
+                )
+            if not inside:
+                outside.append((fact["id"], name, value))
+    return outside
+
+
+def test_every_derived_value_lies_in_its_declared_domain() -> None:
+    reviews = [
+        rich_review(),
+        review(),
+        review("wales-leaders", None),
+        review("isp", None),
+        review("hgios4", None),
+        load_review(EXAMPLE, CATALOGUE),
+        *(load_review(path, CATALOGUE) for path in sorted(EXAMPLE.parent.glob("*.yaml"))),
+    ]
+    for r in reviews:
+        facts = facts_of(r)
+        assert outside_domains(facts, r.framework) == [], r.framework
+        assert all(len(facts.of_type(kind)) == 1 for kind in ONE_PER_CASE)
+        for kind, key in KEYS.items():
+            keys = [fact[key] for fact in facts.of_type(kind)]
+            assert len(keys) == len(set(keys)), kind
+    assert ONE_PER_CASE | set(KEYS) == set(FACT_TYPES) and not ONE_PER_CASE & set(KEYS)
+    assert set(DOMAINS) <= set(FACT_TYPES)
+    assert all(set(DOMAINS[kind]) <= set(FACT_TYPES[kind]) for kind in DOMAINS)
+
+
+def test_the_domain_check_catches_a_value_out_of_range() -> None:
+    facts = facts_of(review())
+    broken = dict(facts.fact("coverage"), ratio=1.5, units=-1)
+    found = outside_domains(CaseFacts(**{**facts.__dict__, "facts": (broken,)}), "hampshire")
+    assert sorted(found, key=str) == [("coverage", "ratio", 1.5), ("coverage", "units", -1)]
 
 
 def test_the_contract_check_catches_a_wrong_type() -> None:

@@ -1,0 +1,285 @@
+"""The benchmark suite behind ``make bench``: prints a table and writes ``var/bench.json``.
+
+Figures on a shared, noisy machine are only comparable within one run, so the table reports
+ratios between things measured side by side (durable-rules step against the plain
+interpretation of the same compiled rules on the same facts) next to the absolute times.
+
+    python benchmarks/bench.py [--runs 2000] [--evaluations 1000000] [--json var/bench.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from engine import compiler
+from engine._plain import PlainRuleset
+from engine.catalogue import Catalogue
+from engine.compiler import compile_ruleset, load_ruleset
+from engine.evaluate import Evaluator
+from engine.explain import recommend
+from engine.facts import derive_facts
+from engine.reviews import validate_review
+from engine.rulesets import RuleSets
+from engine.stages import stage_requirement
+from schemas.framework import Framework
+from schemas.review import EVIDENCE_KINDS, EvidenceItem, Objective, Review, Tag
+
+
+@dataclass
+class Row:
+    """One line of the table: what was measured, its figures, and the target it is held to."""
+
+    name: str
+    figures: dict[str, float]
+    unit: str
+    target: str = ""
+    met: bool | None = None
+
+
+@dataclass
+class Report:
+    machine: dict[str, str | int]
+    rows: list[Row] = field(default_factory=list)
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+def hampshire_review(framework: Framework, *, items: int = 60, stage: str = "mpr") -> Review:
+    """A Hampshire review at ``stage`` with ``items`` evidence items spread over its requirement."""
+    required = stage_requirement(framework, stage).items
+    start = dt.date(2025, 9, 1)
+    evidence = []
+    for i in range(items):
+        picks = [required[(i * 7 + k * 13) % len(required)] for k in range(5)]
+        tags = tuple(
+            Tag(
+                statement=r.statement,
+                modality=r.modality,
+                polarity="concern" if (i + k) % 23 == 0 else "strength",
+            )
+            for k, r in enumerate(picks)
+        )
+        evidence.append(
+            EvidenceItem(
+                id=f"e{i:03d}",
+                kind=EVIDENCE_KINDS[i % len(EVIDENCE_KINDS)],
+                date=start + dt.timedelta(days=(i * 5) % 300),
+                recorded_by="a-01",
+                tags=tags,
+            )
+        )
+    objectives = tuple(
+        Objective(id=f"o{i}", text="objective", outcome=("met", "exceeded", "met")[i])
+        for i in range(3)
+    )
+    return Review(
+        framework=framework.id,
+        subject="t-bench",
+        appraiser="a-01",
+        cycle_start=start,
+        cycle_end=dt.date(2026, 7, 31),
+        stage=stage,
+        evidence=tuple(evidence),
+        objectives=objectives,
+    )
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+def timings(step: Callable[[], object], runs: int, warmup: int = 50) -> list[float]:
+    """Seconds per call of ``step``, ``runs`` times after ``warmup`` calls."""
+    for _ in range(warmup):
+        step()
+    gc.collect()
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        step()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def ms(samples: list[float]) -> dict[str, float]:
+    """Median and p99 in milliseconds."""
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return {"median_ms": statistics.median(ordered) * 1000, "p99_ms": p99 * 1000}
+
+
+def rss_mb() -> float:
+    """Resident memory now (Linux /proc), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- the benchmarks ---------------------------------------------------------------------------
+
+
+def bench_draft(rulesets: RuleSets, runs: int) -> Iterator[Row]:
+    """One draft for a 60-item Hampshire MPR review, trace on, split into its three steps."""
+    evaluator = Evaluator(rulesets.compiled("hampshire"))
+    review = hampshire_review(evaluator.framework)
+    settings = evaluator.compiled.ruleset.facts
+
+    def explain() -> object:
+        return recommend(evaluator, review, next_steps=False)
+
+    whole = ms(timings(explain, runs))
+    yield Row(
+        "draft: whole (recommend, trace on, no next steps)",
+        whole,
+        "ms",
+        "median <= 1 ms, p99 <= 3 ms",
+        whole["median_ms"] <= 1 and whole["p99_ms"] <= 3,
+    )
+    validate = ms(timings(lambda: validate_review(evaluator.framework, review), runs))
+    yield Row("draft: validation of the review", validate, "ms")
+    derive = ms(timings(lambda: derive_facts(evaluator.framework, settings, review), runs))
+    yield Row("draft: facts", derive, "ms")
+    rules = ms(timings(lambda: evaluator.decide(review, validate=False), runs))
+    rules = {"median_ms": rules["median_ms"] - derive["median_ms"]}  # p99s do not subtract
+    yield Row("draft: rules (durable-rules step and resolution; decide - facts)", rules, "ms")
+    parts = (validate, derive, rules)
+    explained = {"median_ms": whole["median_ms"] - sum(p["median_ms"] for p in parts)}
+    yield Row("draft: explanation (whole - the above: trace, rationale, seal)", explained, "ms")
+
+
+def bench_engine_ratio(rulesets: RuleSets, runs: int) -> Iterator[Row]:
+    """The durable-rules step against the plain interpretation, same rules, same facts."""
+    for ruleset_id in sorted(rulesets.paths):
+        yield _ratio_row(rulesets, ruleset_id, runs)
+
+
+def _ratio_row(rulesets: RuleSets, ruleset_id: str, runs: int) -> Row:
+    compiled = rulesets.compiled(ruleset_id)
+    facts = list(_rich_facts(rulesets, ruleset_id))
+    plain = PlainRuleset(compiled.engine.rules)
+    durable_s = timings(lambda: compiled.engine.run("b", facts), runs)
+    plain_s = timings(lambda: plain.run("b", facts), runs)
+    ratio = statistics.median(durable_s) / statistics.median(plain_s)
+    figures = {f"durable_{k}": v for k, v in ms(durable_s).items()}
+    figures |= {f"plain_{k}": v for k, v in ms(plain_s).items()}
+    return Row(
+        f"rules step vs plain interpretation: {ruleset_id}",
+        figures | {"ratio": ratio},
+        "ms / x",
+        "ratio <= 10x",
+        ratio <= 10,
+    )
+
+
+def _rich_facts(rulesets: RuleSets, ruleset_id: str) -> tuple[dict[str, object], ...]:
+    """Facts of the richest golden case of the rule set (most firings)."""
+    compiled = rulesets.compiled(ruleset_id)
+    best: tuple[int, tuple[dict[str, object], ...]] = (-1, ())
+    cases = rulesets.catalogue.rules_dir.glob(f"{compiled.framework.id}/cases/*.yaml")
+    for path in sorted(cases):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        review = Review.model_validate(data["review"])
+        facts = derive_facts(compiled.framework, compiled.ruleset.facts, review).facts
+        fired = len(compiled.engine.run("probe", list(facts)))
+        if fired > best[0]:
+            best = (fired, tuple(dict(f) for f in facts))
+    return best[1]
+
+
+def bench_compile(catalogue: Catalogue) -> Iterator[Row]:
+    """Load, check and compile each shipped rule set from its file, cache cleared."""
+    for path in sorted(catalogue.rules_dir.glob("*/ruleset*.yaml")):
+        samples = []
+        for _ in range(5):
+            compiler._CACHE.clear()  # compile afresh: the cache would make this free
+            start = time.perf_counter()
+            ruleset, framework = load_ruleset(path, catalogue)
+            compile_ruleset(ruleset, framework)
+            samples.append(time.perf_counter() - start)
+        yield Row(f"compile: {path.parent.name}/{path.name}", ms(samples), "ms")
+
+
+def bench_memory(rulesets: RuleSets, evaluations: int) -> Iterator[Row]:
+    """Resident memory after 1,000 and after ``evaluations`` drafts in this process."""
+    evaluator = Evaluator(rulesets.compiled("hampshire"))
+    review = hampshire_review(evaluator.framework)
+    for _ in range(1000):
+        evaluator.decide(review, validate=False)
+    gc.collect()
+    after_1k = rss_mb()
+    for _ in range(evaluations - 1000):
+        evaluator.decide(review, validate=False)
+    gc.collect()
+    grown = rss_mb() - after_1k
+    yield Row(
+        f"memory: RSS after 1,000 and {evaluations:,} drafts",
+        {"after_1k_mb": after_1k, "growth_mb": grown},
+        "MB",
+        "growth <= 5 MB",
+        grown <= 5,
+    )
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str | int]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count() or 0,
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def table(report: Report) -> str:
+    lines = [f"machine: {report.machine}", ""]
+    for row in report.rows:
+        figures = "  ".join(f"{k}={v:.3f}" for k, v in row.figures.items())
+        verdict = "" if row.met is None else ("  MET" if row.met else "  NOT MET")
+        target = f"  [target {row.target}]{verdict}" if row.target else ""
+        lines.append(f"{row.name}\n    {figures}{target}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2000, help="timed runs per latency figure")
+    parser.add_argument("--evaluations", type=int, default=1_000_000, help="for the memory figure")
+    parser.add_argument("--json", type=Path, default=Path("var/bench.json"))
+    args = parser.parse_args(argv)
+    catalogue = Catalogue()
+    rulesets = RuleSets(catalogue)
+    report = Report(machine())
+    for rows in (
+        bench_draft(rulesets, args.runs),
+        bench_engine_ratio(rulesets, args.runs),
+        bench_compile(catalogue),
+        bench_memory(rulesets, args.evaluations),
+    ):
+        for row in rows:
+            report.rows.append(row)
+            print(table(Report(report.machine, [row])).split("\n", 2)[2], flush=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+    print(f"\nwritten: {args.json}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
