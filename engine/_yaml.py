@@ -129,6 +129,15 @@ def load_yaml_text(text: str, file: str) -> Located:
             Diagnostic(file=file, line=line, column=column, code="yaml-syntax", message=message)
         )
         return located
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept, e.g. U+FFFE
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else exc.character
+        message = f"character {shown!s} is not allowed in YAML: {exc.reason}"
+        located.diagnostics.append(
+            Diagnostic(file=file, line=line, column=column, code="yaml-syntax", message=message)
+        )
+        return located
     if node is not None:
         located.data = _Builder(located).build(node, ())
     return located
