@@ -1,4 +1,5 @@
 # One command to set up and run, one to set up and test; both create .venv when it is missing.
+# `make run` ends by serving the API on http://127.0.0.1:8000 (README, "Service").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/appraise frameworks
 	$(BIN)/appraise framework show hampshire --stage mpr --standard 1
 	$(BIN)/appraise recommend examples/hampshire-mpr-achieved.yaml
+	$(BIN)/appraise serve
 
 test: $(STAMP) chromium lint typecheck unit check-frameworks
 
@@ -36,8 +38,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# scripts/postgres.sh installs (as root) and starts a throwaway PostgreSQL for the service tests.
 unit: $(STAMP)
-	$(BIN)/python -m pytest
+	APPRAISE_TEST_POSTGRES_URL="$$(bash scripts/postgres.sh)" $(BIN)/python -m pytest
 
 check-frameworks: $(STAMP)
 	$(BIN)/appraise frameworks > /dev/null

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from engine._yaml import Loc
+from engine._yaml import Loc, path_text
 
 __all__ = ["items", "path_text", "repeated_ids"]
 
@@ -26,14 +26,6 @@ def items(data: Any, *loc: str | int) -> Iterator[tuple[Loc, Mapping[str, Any]]]
         for i, item in enumerate(current):
             if isinstance(item, Mapping):
                 yield (*loc, i), item
-
-
-def path_text(loc: Loc) -> str:
-    """A readable path such as ``evidence[2].tags[0].statement`` ("" for the document)."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def repeated_ids(

@@ -18,10 +18,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from engine.errors import InputError, NotFoundError
 from schemas.diagnostics import Diagnostic
 
-__all__ = ["Loc", "Located", "load_yaml_file", "load_yaml_text", "read_text"]
+__all__ = ["Loc", "Located", "load_yaml_file", "load_yaml_text", "path_text", "read_text"]
 
 Loc = tuple[str | int, ...]
 """A path into loaded data, e.g. ``("stages", 2, "clause", "builds_on", 0, "stage")``."""
+
+
+def path_text(loc: Iterable[str | int]) -> str:
+    """A readable path such as ``evidence[2].tags[0].statement`` ("" for the document)."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 @dataclass
@@ -53,9 +61,15 @@ class Located:
         offset: int = 0,
     ) -> Diagnostic:
         """A diagnostic at ``loc``, ``offset`` characters into its value (e.g. in a condition)."""
-        line, column = self.where(loc, key=key)
+        path = tuple(loc)
+        line, column = self.where(path, key=key)
         return Diagnostic(
-            file=self.file, line=line, column=column + offset, code=code, message=message
+            file=self.file,
+            line=line,
+            column=column + offset,
+            code=code,
+            message=message,
+            path=path_text(path),
         )
 
 
@@ -111,6 +125,15 @@ def load_yaml_text(text: str, file: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        located.diagnostics.append(
+            Diagnostic(file=file, line=line, column=column, code="yaml-syntax", message=message)
+        )
+        return located
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept, e.g. U+FFFE
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else exc.character
+        message = f"character {shown!s} is not allowed in YAML: {exc.reason}"
         located.diagnostics.append(
             Diagnostic(file=file, line=line, column=column, code="yaml-syntax", message=message)
         )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Sequence
 
 from schemas.recommendation import Recommendation
+from schemas.review import EvidenceItem
 
 __all__ = ["render_markdown", "render_text", "render_trace"]
 
@@ -79,8 +81,9 @@ def _seal(rec: Recommendation) -> str:
     )
 
 
-def render_markdown(rec: Recommendation) -> str:
-    """A printable page an appraiser can take into the meeting."""
+def render_markdown(rec: Recommendation, evidence: Sequence[EvidenceItem] = ()) -> str:
+    """A printable page an appraiser can take into the meeting; with the review's ``evidence``
+    it also lists the evidence used, with the statements each item was tagged with."""
     out = [
         f"# Draft rating: {headline(rec)}",
         "",
@@ -105,6 +108,14 @@ def render_markdown(rec: Recommendation) -> str:
             "|---|---|---|---|",
         ]
         out += [f"| {r.label} | {r.modality} | {r.met} | {r.required} |" for r in rec.ledger]
+    used = _used_evidence(rec, evidence)
+    if used:
+        out += ["", "## Evidence used", ""]
+        out += [
+            f"- **{e.id}** ({e.date}, {e.kind.replace('-', ' ')})"
+            + _cites(tuple(t.statement for t in e.tags), ())
+            for e in used
+        ]
     if rec.excluded_evidence:
         out += ["", "## Evidence not used", ""]
         out += [f"- **{e.id}** ({e.date}): {e.reason}" for e in rec.excluded_evidence]
@@ -112,6 +123,11 @@ def render_markdown(rec: Recommendation) -> str:
     out += [f"1. {change.text}" for change in rec.next_steps.changes]
     out += ["", "---", "", f"_{_seal(rec)}_", ""]
     return "\n".join(out)
+
+
+def _used_evidence(rec: Recommendation, evidence: Sequence[EvidenceItem]) -> list[EvidenceItem]:
+    excluded = {e.id for e in rec.excluded_evidence}
+    return [e for e in evidence if e.id not in excluded]
 
 
 def render_trace(rec: Recommendation) -> str:

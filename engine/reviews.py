@@ -96,7 +96,7 @@ def check_review(
 
 
 def _unlocated(loc: Loc, code: str, message: str) -> Diagnostic:
-    return Diagnostic(file=UNLOCATED, line=0, column=0, code=code, message=message)
+    return Diagnostic(file=UNLOCATED, line=0, column=0, code=code, message=message, path=_path(loc))
 
 
 def _strings(item: Mapping[str, Any], key: str, loc: Loc) -> Iterator[tuple[Loc, str]]:

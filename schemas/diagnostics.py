@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from schemas._base import Frozen
 
 __all__ = ["Diagnostic"]
@@ -15,6 +17,11 @@ class Diagnostic(Frozen):
     column: int
     code: str
     message: str
+    path: str | None = Field(
+        default=None,
+        description="Where in the document's data, e.g. 'evidence[0].tags[1].statement' "
+        "('' for the whole document); None when only the position is known.",
+    )
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.code}: {self.message}"

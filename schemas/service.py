@@ -1,0 +1,189 @@
+"""What the service stores and answers: decision records, final decisions, keys, replays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from schemas._base import DottedId, Frozen, Slug
+from schemas.recommendation import Recommendation
+from schemas.review import Review
+from schemas.ruleset import Parameter, RuleSet
+
+__all__ = [
+    "REASON_CODES",
+    "ROLES",
+    "DecisionCreate",
+    "Difference",
+    "FinalDecision",
+    "FrameworkSummary",
+    "KeyCreate",
+    "KeyCreated",
+    "KeyInfo",
+    "ReasonCode",
+    "RecordSummary",
+    "Replay",
+    "Role",
+    "RuleSetDetail",
+    "RuleSetSummary",
+    "StoredRecord",
+]
+
+Role = Literal["appraiser", "hr", "admin"]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+
+ReasonCode = Literal[
+    "additional-evidence",
+    "evidence-weighting",
+    "circumstances",
+    "moderation",
+    "data-correction",
+    "rule-set-gap",
+    "other",
+]
+REASON_CODES: tuple[str, ...] = ReasonCode.__args__  # type: ignore[attr-defined]
+"""Why a person's final rating may differ from the draft: a fixed list, so HR can count them."""
+
+
+class DecisionCreate(Frozen):
+    """A person's final rating for a drafted case; a reason and a note when it differs."""
+
+    rating: Slug = Field(description="A level of the framework's scale.", examples=["achieved"])
+    reason: ReasonCode | None = Field(
+        default=None, description="Required when the rating differs from the draft."
+    )
+    note: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="Required with a reason: what the person weighed that the rules did not.",
+    )
+
+    @model_validator(mode="after")
+    def _note_with_reason(self) -> DecisionCreate:
+        if self.reason is not None and not self.note:
+            raise ValueError("a reason needs a note saying what was weighed")
+        return self
+
+
+class FinalDecision(Frozen):
+    """A person's final rating on a decision record; a correction points at the one it replaces."""
+
+    id: str
+    record: str = Field(description="The decision record (draft) this decides.")
+    rating: Slug
+    rating_label: str
+    draft_rating: Slug | None = Field(description="The draft's rating, None for a status.")
+    differs: bool
+    reason: ReasonCode | None
+    note: str | None
+    decided_at: dt.datetime
+    decided_by: str = Field(description="Id of the API key that recorded it.")
+    supersedes: str | None = Field(description="The earlier final decision this corrects.")
+
+
+class StoredRecord(Frozen):
+    """An immutable decision record: the sealed draft, its input, and any final decisions."""
+
+    id: str = Field(description="The decision id, returned when the draft was created.")
+    created_at: dt.datetime
+    created_by: str = Field(description="Id of the API key that created it.")
+    supersedes: str | None = Field(description="The earlier record this one corrects.")
+    superseded_by: tuple[str, ...] = Field(description="Later records that correct this one.")
+    ruleset: DottedId
+    ruleset_hash: str
+    input_hash: str
+    engine_version: str
+    evaluated_at: dt.datetime
+    review: Review
+    recommendation: Recommendation
+    decisions: tuple[FinalDecision, ...] = Field(description="Oldest first; the last one stands.")
+
+
+class RecordSummary(Frozen):
+    """One line of a listing of decision records."""
+
+    id: str
+    created_at: dt.datetime
+    subject: str
+    framework: Slug
+    ruleset: DottedId
+    cycle_start: dt.date
+    cycle_end: dt.date
+    outcome: str
+    rating: Slug | None
+    final_rating: Slug | None = Field(description="The standing final decision, if any.")
+
+
+class Difference(Frozen):
+    """One place where two results differ, as a dotted path with both values."""
+
+    path: str
+    sealed: Any
+    replayed: Any
+
+
+class Replay(Frozen):
+    """A stored input evaluated again; ``same`` when nothing but the seal's time differs."""
+
+    record: str
+    sealed_ruleset_hash: str
+    replayed_ruleset: DottedId
+    replayed_ruleset_hash: str
+    same: bool
+    differences: tuple[Difference, ...]
+    recommendation: Recommendation
+
+
+class FrameworkSummary(Frozen):
+    """A framework in the catalogue, with the counts a person checks first."""
+
+    id: Slug
+    title: str
+    stages: tuple[Slug, ...]
+    standards: int
+    statements: int
+    scale: tuple[Slug, ...]
+
+
+class RuleSetSummary(Frozen):
+    """A rule set under rules/, with the content hash a decision would be sealed with."""
+
+    id: DottedId
+    framework: Slug
+    version: str
+    title: str
+    content_hash: str
+    rules: int
+
+
+class RuleSetDetail(RuleSetSummary):
+    """A rule set with its parameters (defaults and reasons) and the full checked document."""
+
+    parameters: dict[str, Parameter]
+    ruleset: RuleSet
+
+
+class KeyCreate(Frozen):
+    """A request for a new API key."""
+
+    role: Role
+    name: str = Field(min_length=1, max_length=200, description="Who or what will use it.")
+
+
+class KeyInfo(Frozen):
+    """An API key as stored: never the key itself, only its hash is kept."""
+
+    id: str
+    name: str
+    role: Role
+    prefix: str = Field(description="The key's first characters, to tell keys apart.")
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class KeyCreated(KeyInfo):
+    """A new key; ``key`` is shown this once and cannot be read back."""
+
+    key: str

@@ -1,0 +1,75 @@
+"""The FastAPI application over the engine: ``create_app(settings)``; thin, no rule logic."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from engine.catalogue import Catalogue
+from engine.rulesets import RuleSets
+from schemas.review import Review
+from service.db import connect, migrate, session_factory
+from service.errors import BodyLimit, install_error_handlers
+from service.logs import RequestLog
+from service.routes import frameworks, health, keys, recommendations, rulesets
+from service.settings import Settings
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """\
+Drafts a teacher's performance-management rating with a rationale a person can check.
+It recommends; a person decides; HR audits.
+
+Every endpoint but `/health` needs an API key as a bearer token (`appraise keys create`).
+Roles: **appraiser** creates drafts and reads and decides its own cases; **hr** reads every
+case and runs audits; **admin** manages keys.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for ``settings`` (default: from ``APPRAISE_*``); migrates the database."""
+    settings = settings or Settings()
+    engine = connect(settings.database_url)
+    migrate(engine)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="appraise",
+        version=version("appraise"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.sessions = session_factory(engine)
+    app.state.rulesets = RuleSets(Catalogue(settings.rules_dir))
+    install_error_handlers(app)
+    for module in (health, frameworks, rulesets, recommendations, keys):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLog)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema plus the Review model, which the review body refers to by hand (the
+    body is read raw so that problems come back with the engine's own diagnostics)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        review = Review.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(review.pop("$defs", {}))
+        components["Review"] = review
+        app.openapi_schema = schema
+    return app.openapi_schema

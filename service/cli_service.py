@@ -1,0 +1,106 @@
+"""``appraise serve`` and ``appraise keys``: run the service, and manage its API keys."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import TYPE_CHECKING
+
+from schemas.service import ROLES, KeyInfo
+from service.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["add_commands"]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"database_url": args.database_url} if args.database_url else {}
+    if args.rules:
+        overrides["rules_dir"] = args.rules
+    return Settings(**overrides)
+
+
+def cmd_serve(args: argparse.Namespace) -> str:
+    # Imported here so that the other commands do not load the web stack.
+    import uvicorn
+
+    from service.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = create_app(_settings(args))
+    # uvicorn's access log would print query strings (subject ids): RequestLog logs instead.
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_config=None)
+    return "appraise: server stopped"
+
+
+def _sessions(args: argparse.Namespace) -> sessionmaker[Session]:
+    from service.db import connect, migrate, session_factory
+
+    engine = connect(_settings(args).database_url)
+    migrate(engine)
+    return session_factory(engine)
+
+
+def cmd_keys_create(args: argparse.Namespace) -> str:
+    """The key alone on stdout (``KEY=$(appraise keys create ...)``); what it is on stderr."""
+    from service import store
+
+    with _sessions(args)() as session:
+        key = store.create_key(session, args.role, args.name)
+    print(_key_line(key), file=sys.stderr)
+    print("Keep the key now: it is stored hashed and is not shown again.", file=sys.stderr)
+    return key.key
+
+
+def cmd_keys_list(args: argparse.Namespace) -> str:
+    from service import store
+
+    with _sessions(args)() as session:
+        keys = store.list_keys(session)
+    return "\n".join(_key_line(k) for k in keys) or "no keys yet: appraise keys create --role ..."
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> str:
+    from service import store
+
+    with _sessions(args)() as session:
+        return _key_line(store.revoke_key(session, args.id))
+
+
+def _key_line(key: KeyInfo) -> str:
+    revoked = f", revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
+    return f"{key.id}  {key.role:<9}  {key.prefix}…  {key.name}{revoked}"
+
+
+def _database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL (default: $APPRAISE_DATABASE_URL or sqlite:///var/appraise.db)",
+    )
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``serve`` and ``keys create|list|revoke`` to the ``appraise`` command line."""
+    serve = sub.add_parser("serve", help="run the HTTP service (FastAPI under uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    _database_option(serve)
+    serve.set_defaults(run=cmd_serve)
+
+    keys = sub.add_parser("keys", help="create, list or revoke the service's API keys")
+    actions = keys.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create a key and print it, this once")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--name", required=True, help="who or what will use the key")
+    _database_option(create)
+    create.set_defaults(run=cmd_keys_create)
+    listing = actions.add_parser("list", help="every key, without the secrets")
+    _database_option(listing)
+    listing.set_defaults(run=cmd_keys_list)
+    revoke = actions.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("id")
+    _database_option(revoke)
+    revoke.set_defaults(run=cmd_keys_revoke)

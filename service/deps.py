@@ -1,0 +1,113 @@
+"""Every dependency a handler asks for, as ``Annotated`` aliases: session, caller, role, body."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from engine.catalogue import Catalogue
+from engine.rulesets import RuleSets
+from schemas.service import KeyInfo, Role
+from service import store
+from service.errors import Forbidden, Unauthorized
+from service.settings import Settings
+
+__all__ = [
+    "Admin",
+    "Auditor",
+    "Caller",
+    "CatalogueDep",
+    "Drafter",
+    "IdempotencyKey",
+    "Reader",
+    "RuleSetsDep",
+    "SessionDep",
+    "SettingsDep",
+    "owner_filter",
+    "require_role",
+]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_rulesets(request: Request) -> RuleSets:
+    rulesets: RuleSets = request.app.state.rulesets
+    return rulesets
+
+
+def get_catalogue(request: Request) -> Catalogue:
+    return get_rulesets(request).catalogue
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+RuleSetsDep = Annotated[RuleSets, Depends(get_rulesets)]
+CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+
+_bearer = HTTPBearer(
+    auto_error=False, description="An API key from `appraise keys create`, as a bearer token."
+)
+
+
+def current_key(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> KeyInfo:
+    """The caller's key; 401 when it is missing, unknown or revoked."""
+    if credentials is None:
+        raise Unauthorized("send an API key: 'Authorization: Bearer <key>'")
+    key = store.key_for_secret(session, credentials.credentials)
+    if key is None:
+        raise Unauthorized("the API key is unknown or revoked")
+    return key
+
+
+Caller = Annotated[KeyInfo, Depends(current_key)]
+
+
+def require_role(*roles: Role) -> Callable[[KeyInfo], KeyInfo]:
+    """A dependency that lets only keys of ``roles`` through (403 for the others)."""
+
+    def check(caller: Caller) -> KeyInfo:
+        if caller.role not in roles:
+            raise Forbidden(f"a {caller.role} key may not do this; it needs {' or '.join(roles)}")
+        return caller
+
+    return check
+
+
+Drafter = Annotated[KeyInfo, Depends(require_role("appraiser"))]
+"""Creates drafts and decides its own cases."""
+Reader = Annotated[KeyInfo, Depends(require_role("appraiser", "hr"))]
+"""Reads decision records: an appraiser its own, HR every one."""
+Auditor = Annotated[KeyInfo, Depends(require_role("hr"))]
+"""Runs audits over every record."""
+Admin = Annotated[KeyInfo, Depends(require_role("admin"))]
+"""Manages keys."""
+
+
+def owner_filter(caller: KeyInfo) -> str | None:
+    """Whose records the caller may see: its own for an appraiser, everyone's (None) for HR."""
+    return None if caller.role == "hr" else caller.id
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Repeat a POST with the same key to get the same record, never a second one.",
+    ),
+]

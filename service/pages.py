@@ -1,0 +1,57 @@
+"""The printable rationale of a stored record, as Markdown and as a self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+
+from markdown_it import MarkdownIt
+
+from engine.render import headline, render_markdown
+from schemas.service import FinalDecision, StoredRecord
+
+__all__ = ["html_page", "markdown_page"]
+
+# Raw HTML in the Markdown is shown as text, never passed through: every value is escaped.
+_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+_STYLE = """
+body { font: 11pt/1.45 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
+       color: #111; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
+table { border-collapse: collapse; } th, td { border: 1px solid #999; padding: .2rem .5rem; }
+blockquote { border-left: 3px solid #999; margin-left: 0; padding-left: .8rem; color: #444; }
+@media print { body { margin: 0; max-width: none; } }
+"""
+
+
+def markdown_page(record: StoredRecord) -> str:
+    """The engine's page for the draft, then the record: its id, corrections and final decision."""
+    page = render_markdown(record.recommendation, record.review.evidence)
+    lines = ["## Decision record", "", f"**Record:** {record.id}  "]
+    lines.append(f"**Created:** {record.created_at.isoformat(timespec='seconds')}  ")
+    if record.supersedes:
+        lines.append(f"**Corrects:** {record.supersedes}  ")
+    if record.superseded_by:
+        lines.append(f"**Corrected by:** {', '.join(record.superseded_by)}  ")
+    lines += ["", _decision_text(record.decisions[-1] if record.decisions else None), ""]
+    return page + "\n" + "\n".join(lines)
+
+
+def _decision_text(decision: FinalDecision | None) -> str:
+    if decision is None:
+        return "No final rating recorded yet: this page is a draft for a person to decide on."
+    when = decision.decided_at.isoformat(timespec="seconds")
+    text = f"**Final rating:** {decision.rating_label} (recorded {when})"
+    if decision.differs:
+        text += f", differing from the draft for reason *{decision.reason}*: {decision.note}"
+    return text + "."
+
+
+def html_page(record: StoredRecord) -> str:
+    """A standalone page to print: the Markdown page rendered with everything escaped."""
+    title = html.escape(f"{headline(record.recommendation)} — {record.id}")
+    body = _markdown.render(markdown_page(record))
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )

@@ -1,0 +1,252 @@
+"""/recommendations: draft and store a decision record, read it, list, replay, decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse
+
+from engine.decisions import check_decision
+from schemas.service import DecisionCreate, FinalDecision, RecordSummary, Replay, StoredRecord
+from service import drafts, store
+from service.deps import (
+    Drafter,
+    IdempotencyKey,
+    Reader,
+    RuleSetsDep,
+    SessionDep,
+    SettingsDep,
+    owner_filter,
+)
+from service.logs import log_event
+from service.pages import html_page, markdown_page
+
+__all__ = ["EXAMPLE_REVIEW", "router"]
+
+router = APIRouter(prefix="/recommendations", tags=["recommendations"])
+
+RecordId = Annotated[str, Path(description="The decision id returned when the draft was created.")]
+
+EXAMPLE_REVIEW: dict[str, Any] = {
+    "framework": "isp",
+    "subject": "t-0880",
+    "appraiser": "a-21",
+    "cycle_start": "2025-08-25",
+    "cycle_end": "2026-06-19",
+    "evidence": [
+        {
+            "id": "visit-2025-10",
+            "kind": "lesson-observation",
+            "date": "2025-10-08",
+            "recorded_by": "a-21",
+            "tags": [
+                {"statement": "isp.3.1", "modality": "consistent"},
+                {"statement": "isp.4.1", "modality": "consistent"},
+            ],
+        }
+    ],
+    "objectives": [
+        {"id": "obj-1", "text": "Raise writing attainment", "outcome": "met"},
+    ],
+}
+
+_REVIEW_BODY = {
+    "required": True,
+    "description": "A review (see `appraise schema review`), as JSON or as YAML "
+    "(`Content-Type: application/yaml`).",
+    "content": {
+        "application/json": {
+            "schema": {"$ref": "#/components/schemas/Review"},
+            "example": EXAMPLE_REVIEW,
+        },
+        "application/yaml": {"schema": {"type": "string"}},
+    },
+}
+_PROBLEMS = {"description": "The input has problems: one entry per problem, with its place."}
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+@router.post(
+    "",
+    status_code=201,
+    operation_id="create_recommendation",
+    summary="Draft a rating for a review and store the sealed decision record",
+    description="Evaluates the review with its rule set and stores an immutable record (rule-set "
+    "hash, input hash, engine version, time, input, result). Its `id` is the decision id. With "
+    "`supersedes`, the new record corrects an earlier one. A repeated `Idempotency-Key` returns "
+    "the record stored the first time (200).",
+    openapi_extra={"requestBody": _REVIEW_BODY},
+    responses={
+        200: {"description": "Stored earlier under the same Idempotency-Key."},
+        409: {"description": "The Idempotency-Key was used for a different request."},
+        413: {"description": "The body is too large."},
+        422: _PROBLEMS,
+    },
+)
+def create_recommendation(
+    request: Request,
+    response: Response,
+    body: Annotated[bytes, Depends(raw_body)],
+    session: SessionDep,
+    rulesets: RuleSetsDep,
+    settings: SettingsDep,
+    caller: Drafter,
+    idempotency_key: IdempotencyKey = None,
+    supersedes: Annotated[
+        str | None, Query(description="The id of an earlier record this one corrects.")
+    ] = None,
+) -> StoredRecord:
+    review = drafts.read_review(body, request.headers.get("content-type", ""), rulesets)
+    recommendation, compiled = drafts.draft(review, rulesets)
+    store.save_ruleset(session, compiled)
+    new = store.NewRecord(review, recommendation, caller.id, supersedes, idempotency_key)
+    row, created = store.add_record(session, new)
+    if created:
+        log_event(
+            "record.created",
+            settings.masked_fields,
+            id=row.id,
+            ruleset_hash=row.ruleset_hash,
+            input_hash=row.input_hash,
+            engine_version=row.engine_version,
+            outcome=row.outcome,
+            rating=row.rating,
+            input=review.model_dump(mode="json"),
+        )
+    else:
+        response.status_code = 200
+    return store.record_view(session, row)
+
+
+@router.get(
+    "/{record_id}",
+    operation_id="get_recommendation",
+    summary="A stored decision record, or its printable rationale",
+    description="JSON by default; `format=markdown` or `format=html` give the page an appraiser "
+    "takes into the meeting: rating or status, why, stage ledger, evidence used and not used, "
+    "next steps, and the final decision if one was recorded.",
+    response_model=StoredRecord,
+    responses={
+        200: {
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            }
+        },
+        404: {"description": "No such record, or not one the caller may read."},
+    },
+)
+def get_recommendation(
+    record_id: RecordId,
+    session: SessionDep,
+    caller: Reader,
+    format: Annotated[
+        Literal["json", "markdown", "html"], Query(description="json, markdown or html")
+    ] = "json",
+) -> StoredRecord | Response:
+    row = store.get_record(session, record_id, owner=owner_filter(caller))
+    view = store.record_view(session, row)
+    if format == "markdown":
+        return PlainTextResponse(markdown_page(view), media_type="text/markdown; charset=utf-8")
+    if format == "html":
+        return HTMLResponse(html_page(view))
+    return view
+
+
+@router.get(
+    "",
+    operation_id="list_recommendations",
+    summary="Decision records the caller may read, newest first",
+)
+def list_recommendations(
+    session: SessionDep,
+    caller: Reader,
+    subject: Annotated[
+        str | None, Query(description="Pseudonymous id of the teacher.", examples=["t-0880"])
+    ] = None,
+    cycle: Annotated[
+        dt.date | None,
+        Query(description="A date inside the review cycle.", examples=["2026-03-01"]),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[RecordSummary]:
+    return store.find_records(
+        session, owner=owner_filter(caller), subject=subject, cycle_on=cycle, limit=limit
+    )
+
+
+@router.post(
+    "/{record_id}/replay",
+    operation_id="replay_recommendation",
+    summary="Evaluate the stored input again and compare with the sealed result",
+    description="Without `ruleset`, the sealed rule-set version (stored by content hash) is "
+    "compiled again and must give the same result. With `ruleset` (an id under rules/, or a "
+    "stored `sha256:` hash), the differences from the sealed result are listed.",
+    responses={404: {"description": "No such record or rule set."}},
+)
+def replay_recommendation(
+    record_id: RecordId,
+    session: SessionDep,
+    rulesets: RuleSetsDep,
+    caller: Reader,
+    ruleset: Annotated[
+        str | None, Query(description="Another rule set: an id, or a content hash.")
+    ] = None,
+) -> Replay:
+    row = store.get_record(session, record_id, owner=owner_filter(caller))
+    return drafts.replay(session, rulesets, row, ruleset)
+
+
+@router.post(
+    "/{record_id}/decision",
+    status_code=201,
+    operation_id="decide_recommendation",
+    summary="Record the final rating a person decided",
+    description="A rating on the framework's scale. One that differs from the draft (or any "
+    "rating after a status) needs a `reason` from the fixed list and a `note`. A later decision "
+    "on the same record corrects the earlier one, which is kept.",
+    responses={
+        200: {"description": "Stored earlier under the same Idempotency-Key."},
+        404: {"description": "No such record, or not one the caller created."},
+        409: {"description": "The Idempotency-Key was used for a different request."},
+        422: _PROBLEMS,
+    },
+)
+def decide_recommendation(
+    record_id: RecordId,
+    decision: DecisionCreate,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: Drafter,
+    idempotency_key: IdempotencyKey = None,
+) -> FinalDecision:
+    row = store.get_record(session, record_id, owner=caller.id)
+    _, framework = store.sealed_ruleset(session, row.ruleset_hash)
+    label = check_decision(framework, row.rating, decision)
+    final, created = store.add_decision(
+        session,
+        row,
+        decision,
+        rating_label=label,
+        decided_by=caller.id,
+        idempotency_key=idempotency_key,
+    )
+    if created:
+        log_event(
+            "decision.created",
+            settings.masked_fields,
+            id=final.id,
+            record=row.id,
+            rating=final.rating,
+            differs=final.differs,
+            reason=final.reason,
+        )
+    else:
+        response.status_code = 200
+    return final

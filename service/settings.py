@@ -1,0 +1,38 @@
+"""The service's settings: one model, read from ``APPRAISE_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+
+DEFAULT_DATABASE_URL = "sqlite:///var/appraise.db"
+"""An embedded SQLite file under ``./var/``, created on first run."""
+
+
+class Settings(BaseSettings):
+    """Where the data lives, how large a request may be, and what never reaches a log."""
+
+    model_config = SettingsConfigDict(env_prefix="APPRAISE_", frozen=True, extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.",
+    )
+    rules_dir: Path | None = Field(default=None, description="Default: ./rules of the checkout.")
+    max_body_bytes: int = Field(default=1_000_000, gt=0, description="Larger bodies get 413.")
+    masked_fields: tuple[str, ...] = Field(
+        default=(
+            "subject",
+            "appraiser",
+            "evidence.*.recorded_by",
+            "evidence.*.note",
+            "evidence.*.impact",
+            "objectives.*.text",
+            "conduct.note",
+        ),
+        description="Dotted paths into a review ('*' for every item) masked wherever logged.",
+    )

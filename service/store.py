@@ -1,0 +1,486 @@
+"""The service's tables and every read and write of them; handlers never touch the database.
+
+Decision records, final decisions and sealed rule sets are only ever inserted: a correction is a
+new row pointing at the old one, and the migrations add triggers that refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from engine.compiler import CompiledRules
+from engine.errors import NotFoundError
+from schemas.framework import Framework
+from schemas.recommendation import Recommendation
+from schemas.review import Review
+from schemas.ruleset import RuleSet
+from schemas.service import (
+    DecisionCreate,
+    FinalDecision,
+    KeyCreated,
+    KeyInfo,
+    RecordSummary,
+    Role,
+    StoredRecord,
+)
+
+__all__ = [
+    "DecisionRecordRow",
+    "IdempotencyConflict",
+    "NewRecord",
+    "add_decision",
+    "add_record",
+    "create_key",
+    "find_records",
+    "get_record",
+    "key_for_secret",
+    "list_keys",
+    "recommendation_of",
+    "record_view",
+    "review_of",
+    "revoke_key",
+    "save_ruleset",
+    "sealed_ruleset",
+]
+
+KEY_PREFIX = "apr_"
+
+
+class IdempotencyConflict(Exception):
+    """Raised when an Idempotency-Key is reused for a different request."""
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp always handed back in UTC, also from SQLite, which keeps no zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return value.astimezone(dt.UTC) if value is not None else None
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SealedRuleSet(Base):
+    """A rule set exactly as a decision used it, with the framework it was compiled against."""
+
+    __tablename__ = "sealed_rulesets"
+
+    content_hash: Mapped[str] = mapped_column(String(100), primary_key=True)
+    ruleset_id: Mapped[str] = mapped_column(String(200))
+    ruleset_json: Mapped[str] = mapped_column(Text)
+    framework_json: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DecisionRecordRow(Base):
+    __tablename__ = "decision_records"
+    __table_args__ = (UniqueConstraint("created_by", "idempotency_key"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"), index=True)
+    supersedes: Mapped[str | None] = mapped_column(
+        ForeignKey("decision_records.id"), nullable=True, index=True
+    )
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    framework: Mapped[str] = mapped_column(String(100))
+    ruleset_id: Mapped[str] = mapped_column(String(200))
+    ruleset_hash: Mapped[str] = mapped_column(ForeignKey("sealed_rulesets.content_hash"))
+    input_hash: Mapped[str] = mapped_column(String(100))
+    engine_version: Mapped[str] = mapped_column(String(200))
+    evaluated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    cycle_start: Mapped[dt.date] = mapped_column(Date)
+    cycle_end: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(40))
+    rating: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    input_json: Mapped[str] = mapped_column(Text)
+    result_json: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    request_hash: Mapped[str] = mapped_column(String(100))
+
+
+class FinalDecisionRow(Base):
+    __tablename__ = "final_decisions"
+    __table_args__ = (UniqueConstraint("created_by", "idempotency_key"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("decision_records.id"), index=True)
+    rating: Mapped[str] = mapped_column(String(100))
+    rating_label: Mapped[str] = mapped_column(String(200))
+    draft_rating: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    differs: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    supersedes: Mapped[str | None] = mapped_column(ForeignKey("final_decisions.id"), nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    request_hash: Mapped[str] = mapped_column(String(100))
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+def _key_info(row: ApiKey) -> KeyInfo:
+    return KeyInfo(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        prefix=row.prefix,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def create_key(session: Session, role: Role, name: str) -> KeyCreated:
+    """A new random key; only its SHA-256 is stored, so this is the one time it can be read."""
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    row = ApiKey(
+        id=_new_id("key"),
+        name=name,
+        role=role,
+        key_hash=_sha256(secret),
+        prefix=secret[:10],
+        created_at=_now(),
+    )
+    session.add(row)
+    session.commit()
+    return KeyCreated(**_key_info(row).model_dump(), key=secret)
+
+
+def key_for_secret(session: Session, secret: str) -> KeyInfo | None:
+    """The live key whose secret this is, or None (unknown or revoked)."""
+    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == _sha256(secret)))
+    return _key_info(row) if row is not None and row.revoked_at is None else None
+
+
+def list_keys(session: Session) -> list[KeyInfo]:
+    return [_key_info(r) for r in session.scalars(select(ApiKey).order_by(ApiKey.created_at))]
+
+
+def revoke_key(session: Session, key_id: str) -> KeyInfo:
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFoundError(f"no key {key_id!r}")
+    if row.revoked_at is None:
+        row.revoked_at = _now()
+        session.commit()
+    return _key_info(row)
+
+
+# --- sealed rule sets -------------------------------------------------------------------------
+
+
+def save_ruleset(session: Session, compiled: CompiledRules) -> None:
+    """Keep this rule-set version by its content hash (once), so it can be replayed later."""
+    if session.get(SealedRuleSet, compiled.content_hash) is not None:
+        return
+    session.add(
+        SealedRuleSet(
+            content_hash=compiled.content_hash,
+            ruleset_id=compiled.ruleset.id,
+            ruleset_json=compiled.ruleset.model_dump_json(by_alias=True),
+            framework_json=compiled.framework.model_dump_json(),
+            stored_at=_now(),
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:  # stored meanwhile by a concurrent request: the same content
+        session.rollback()
+
+
+def sealed_ruleset(session: Session, content_hash: str) -> tuple[RuleSet, Framework]:
+    """The rule set and framework a decision was sealed with."""
+    row = session.get(SealedRuleSet, content_hash)
+    if row is None:
+        raise NotFoundError(f"no stored rule set with hash {content_hash!r}")
+    ruleset = RuleSet.model_validate_json(row.ruleset_json)
+    return ruleset, Framework.model_validate_json(row.framework_json)
+
+
+# --- decision records -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """What a POST /recommendations asks to store."""
+
+    review: Review
+    recommendation: Recommendation
+    created_by: str
+    supersedes: str | None = None
+    idempotency_key: str | None = None
+
+    @property
+    def request_hash(self) -> str:
+        return _sha256(f"{self.recommendation.record.input_hash}|{self.supersedes or ''}")
+
+
+def add_record(session: Session, new: NewRecord) -> tuple[DecisionRecordRow, bool]:
+    """Store a decision record; with an Idempotency-Key seen before, the earlier one (False)."""
+    earlier = _idempotent(session, DecisionRecordRow, new.created_by, new.idempotency_key)
+    if earlier is not None:
+        return _same_request(earlier, new.request_hash), False
+    if new.supersedes is not None:
+        get_record(session, new.supersedes, owner=new.created_by)
+    rec = new.recommendation
+    row = DecisionRecordRow(
+        id=_new_id("rec"),
+        created_at=_now(),
+        created_by=new.created_by,
+        supersedes=new.supersedes,
+        subject=new.review.subject,
+        framework=rec.framework,
+        ruleset_id=rec.record.ruleset,
+        ruleset_hash=rec.record.ruleset_hash,
+        input_hash=rec.record.input_hash,
+        engine_version=rec.record.engine_version,
+        evaluated_at=rec.record.evaluated_at,
+        cycle_start=new.review.cycle_start,
+        cycle_end=new.review.cycle_end,
+        outcome=rec.outcome,
+        rating=rec.rating,
+        input_json=new.review.model_dump_json(),
+        result_json=rec.model_dump_json(),
+        idempotency_key=new.idempotency_key,
+        request_hash=new.request_hash,
+    )
+    return _insert_once(session, row, DecisionRecordRow, new.created_by, new.request_hash)
+
+
+def get_record(session: Session, record_id: str, *, owner: str | None) -> DecisionRecordRow:
+    """The record with this id; with ``owner``, only if that key created it (else not found)."""
+    row = session.get(DecisionRecordRow, record_id)
+    if row is None or (owner is not None and row.created_by != owner):
+        raise NotFoundError(f"no recommendation {record_id!r}")
+    return row
+
+
+def find_records(
+    session: Session,
+    *,
+    owner: str | None,
+    subject: str | None = None,
+    cycle_on: dt.date | None = None,
+    limit: int = 100,
+) -> list[RecordSummary]:
+    """Records newest first, optionally of one subject and of the cycle containing a date."""
+    query = select(DecisionRecordRow).order_by(DecisionRecordRow.created_at.desc()).limit(limit)
+    if owner is not None:
+        query = query.where(DecisionRecordRow.created_by == owner)
+    if subject is not None:
+        query = query.where(DecisionRecordRow.subject == subject)
+    if cycle_on is not None:
+        query = query.where(
+            DecisionRecordRow.cycle_start <= cycle_on, DecisionRecordRow.cycle_end >= cycle_on
+        )
+    rows = list(session.scalars(query))
+    finals = _standing_ratings(session, [r.id for r in rows])
+    return [
+        RecordSummary(
+            id=r.id,
+            created_at=r.created_at,
+            subject=r.subject,
+            framework=r.framework,
+            ruleset=r.ruleset_id,
+            cycle_start=r.cycle_start,
+            cycle_end=r.cycle_end,
+            outcome=r.outcome,
+            rating=r.rating,
+            final_rating=finals.get(r.id),
+        )
+        for r in rows
+    ]
+
+
+def _standing_ratings(session: Session, record_ids: Sequence[str]) -> dict[str, str]:
+    if not record_ids:
+        return {}
+    query = (
+        select(FinalDecisionRow)
+        .where(FinalDecisionRow.record_id.in_(record_ids))
+        .order_by(FinalDecisionRow.decided_at)
+    )
+    return {row.record_id: row.rating for row in session.scalars(query)}
+
+
+def review_of(row: DecisionRecordRow) -> Review:
+    return Review.model_validate_json(row.input_json)
+
+
+def recommendation_of(row: DecisionRecordRow) -> Recommendation:
+    return Recommendation.model_validate_json(row.result_json)
+
+
+def record_view(session: Session, row: DecisionRecordRow) -> StoredRecord:
+    """The stored record as the API shows it, with its final decisions and corrections."""
+    later = session.scalars(
+        select(DecisionRecordRow.id)
+        .where(DecisionRecordRow.supersedes == row.id)
+        .order_by(DecisionRecordRow.created_at)
+    )
+    return StoredRecord(
+        id=row.id,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        supersedes=row.supersedes,
+        superseded_by=tuple(later),
+        ruleset=row.ruleset_id,
+        ruleset_hash=row.ruleset_hash,
+        input_hash=row.input_hash,
+        engine_version=row.engine_version,
+        evaluated_at=row.evaluated_at,
+        review=review_of(row),
+        recommendation=recommendation_of(row),
+        decisions=tuple(_decision_view(d) for d in _decisions(session, row.id)),
+    )
+
+
+# --- final decisions --------------------------------------------------------------------------
+
+
+def _decisions(session: Session, record_id: str) -> list[FinalDecisionRow]:
+    query = (
+        select(FinalDecisionRow)
+        .where(FinalDecisionRow.record_id == record_id)
+        .order_by(FinalDecisionRow.decided_at)
+    )
+    return list(session.scalars(query))
+
+
+def _decision_view(row: FinalDecisionRow) -> FinalDecision:
+    return FinalDecision(
+        id=row.id,
+        record=row.record_id,
+        rating=row.rating,
+        rating_label=row.rating_label,
+        draft_rating=row.draft_rating,
+        differs=row.differs,
+        reason=row.reason,
+        note=row.note,
+        decided_at=row.decided_at,
+        decided_by=row.created_by,
+        supersedes=row.supersedes,
+    )
+
+
+def add_decision(
+    session: Session,
+    record: DecisionRecordRow,
+    decision: DecisionCreate,
+    *,
+    rating_label: str,
+    decided_by: str,
+    idempotency_key: str | None = None,
+) -> tuple[FinalDecision, bool]:
+    """Store a final decision, correcting the standing one if any; True when newly stored."""
+    request_hash = _sha256(f"{record.id}|{decision.model_dump_json()}")
+    earlier = _idempotent(session, FinalDecisionRow, decided_by, idempotency_key)
+    if earlier is not None:
+        return _decision_view(_same_request(earlier, request_hash)), False
+    standing = _decisions(session, record.id)
+    row = FinalDecisionRow(
+        id=_new_id("dec"),
+        record_id=record.id,
+        rating=decision.rating,
+        rating_label=rating_label,
+        draft_rating=record.rating,
+        differs=decision.rating != record.rating,
+        reason=decision.reason,
+        note=decision.note,
+        decided_at=_now(),
+        created_by=decided_by,
+        supersedes=standing[-1].id if standing else None,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+    )
+    stored, created = _insert_once(session, row, FinalDecisionRow, decided_by, request_hash)
+    return _decision_view(stored), created
+
+
+# --- idempotency ------------------------------------------------------------------------------
+
+R = TypeVar("R", DecisionRecordRow, FinalDecisionRow)
+
+
+def _idempotent(session: Session, table: type[R], caller: str, key: str | None) -> R | None:
+    if key is None:
+        return None
+    query = select(table).where(table.created_by == caller, table.idempotency_key == key)
+    return session.scalar(query)
+
+
+def _same_request(row: R, request_hash: str) -> R:
+    if row.request_hash != request_hash:
+        raise IdempotencyConflict("this Idempotency-Key was used for a different request")
+    return row
+
+
+def _insert_once(
+    session: Session, row: R, table: type[R], caller: str, request_hash: str
+) -> tuple[R, bool]:
+    """Insert and commit; when a concurrent request with the same key won, return its row."""
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        earlier = _idempotent(session, table, caller, row.idempotency_key)
+        if earlier is None:
+            raise
+        return _same_request(earlier, request_hash), False
+    return row, True
