@@ -1,4 +1,4 @@
-"""What the service stores and answers: decision records, final decisions, keys, replays."""
+"""What the service stores and answers: decision records, final decisions, keys, replays, audits."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from schemas._base import DottedId, Frozen, Slug
+from schemas.audit import AuditReport, Monitoring
 from schemas.recommendation import Recommendation
 from schemas.review import Review
 from schemas.ruleset import Parameter, RuleSet
@@ -15,6 +16,7 @@ from schemas.ruleset import Parameter, RuleSet
 __all__ = [
     "REASON_CODES",
     "ROLES",
+    "AuditCreate",
     "DecisionCreate",
     "Difference",
     "FinalDecision",
@@ -28,6 +30,7 @@ __all__ = [
     "Role",
     "RuleSetDetail",
     "RuleSetSummary",
+    "StoredAudit",
     "StoredRecord",
 ]
 
@@ -187,3 +190,40 @@ class KeyCreated(KeyInfo):
     """A new key; ``key`` is shown this once and cannot be read back."""
 
     key: str
+
+
+class AuditCreate(Frozen):
+    """An audit over the stored decisions: which ones, under which rule sets, with what tests."""
+
+    cycle: dt.date | None = Field(
+        default=None,
+        description="Only records whose review cycle contains this date (default: every record).",
+        examples=["2026-03-01"],
+    )
+    framework: Slug | None = Field(default=None, description="Only records of this framework.")
+    ruleset: DottedId | None = Field(
+        default=None, description="Draft with this rule set (default: each review's own)."
+    )
+    compare_ruleset: DottedId | None = Field(
+        default=None, description="What-if: also draft with this rule set and list the changes."
+    )
+    monitoring: dict[str, Monitoring] = Field(
+        default_factory=dict,
+        description="Equality-monitoring fields by subject id. Kept with the audit request only: "
+        "decision records never hold them.",
+    )
+    alpha: float = Field(default=0.05, gt=0, lt=1, description="Significance of every test.")
+    min_cases: int = Field(default=10, ge=1, description="Below this, no appraiser judgement.")
+    suppress_below: int = Field(default=5, ge=1, description="Group cells under this are hidden.")
+
+
+class StoredAudit(Frozen):
+    """An audit as stored: who ran it, over what, and the report."""
+
+    id: str
+    created_at: dt.datetime
+    created_by: str = Field(description="Id of the API key that ran it.")
+    request: AuditCreate
+    cases: int = Field(description="Decided records audited (the standing record of each case).")
+    undecided: int = Field(description="Standing records left out: no final rating recorded yet.")
+    report: AuditReport

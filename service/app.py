@@ -16,7 +16,7 @@ from schemas.review import Review
 from service.db import connect, migrate, session_factory
 from service.errors import BodyLimit, install_error_handlers
 from service.logs import RequestLog
-from service.routes import frameworks, health, keys, recommendations, rulesets
+from service.routes import audits, frameworks, health, keys, recommendations, rulesets
 from service.settings import Settings
 
 __all__ = ["create_app"]
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.rulesets = RuleSets(Catalogue(settings.rules_dir))
     install_error_handlers(app)
-    for module in (health, frameworks, rulesets, recommendations, keys):
+    for module in (health, frameworks, rulesets, recommendations, audits, keys):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog)

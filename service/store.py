@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Integer,
     String,
     Text,
     TypeDecorator,
@@ -30,28 +31,35 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from engine.compiler import CompiledRules
 from engine.errors import NotFoundError
+from schemas.audit import AuditReport
 from schemas.framework import Framework
 from schemas.recommendation import Recommendation
 from schemas.review import Review
 from schemas.ruleset import RuleSet
 from schemas.service import (
+    AuditCreate,
     DecisionCreate,
     FinalDecision,
     KeyCreated,
     KeyInfo,
     RecordSummary,
     Role,
+    StoredAudit,
     StoredRecord,
 )
 
 __all__ = [
     "DecisionRecordRow",
+    "FinalDecisionRow",
     "IdempotencyConflict",
     "NewRecord",
+    "add_audit",
     "add_decision",
     "add_record",
     "create_key",
+    "decided_records",
     "find_records",
+    "get_audit",
     "get_record",
     "key_for_secret",
     "list_keys",
@@ -157,6 +165,19 @@ class FinalDecisionRow(Base):
     supersedes: Mapped[str | None] = mapped_column(ForeignKey("final_decisions.id"), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     request_hash: Mapped[str] = mapped_column(String(100))
+
+
+class AuditRow(Base):
+    __tablename__ = "audits"
+    """An audit HR ran over the stored decisions; insert-only like the records."""
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    request_json: Mapped[str] = mapped_column(Text)
+    report_json: Mapped[str] = mapped_column(Text)
+    cases: Mapped[int] = mapped_column(Integer)
+    undecided: Mapped[int] = mapped_column(Integer)
 
 
 def _new_id(prefix: str) -> str:
@@ -329,7 +350,7 @@ def find_records(
             DecisionRecordRow.cycle_start <= cycle_on, DecisionRecordRow.cycle_end >= cycle_on
         )
     rows = list(session.scalars(query))
-    finals = _standing_ratings(session, [r.id for r in rows])
+    finals = {k: v.rating for k, v in _standing_decisions(session, [r.id for r in rows]).items()}
     return [
         RecordSummary(
             id=r.id,
@@ -345,17 +366,6 @@ def find_records(
         )
         for r in rows
     ]
-
-
-def _standing_ratings(session: Session, record_ids: Sequence[str]) -> dict[str, str]:
-    if not record_ids:
-        return {}
-    query = (
-        select(FinalDecisionRow)
-        .where(FinalDecisionRow.record_id.in_(record_ids))
-        .order_by(FinalDecisionRow.decided_at)
-    )
-    return {row.record_id: row.rating for row in session.scalars(query)}
 
 
 def review_of(row: DecisionRecordRow) -> Review:
@@ -450,6 +460,88 @@ def add_decision(
     )
     stored, created = _insert_once(session, row, FinalDecisionRow, decided_by, request_hash)
     return _decision_view(stored), created
+
+
+# --- audits ---------------------------------------------------------------------------------
+
+
+def decided_records(
+    session: Session, *, cycle_on: dt.date | None, framework: str | None
+) -> tuple[list[tuple[DecisionRecordRow, FinalDecisionRow]], int]:
+    """Each case's standing record (not corrected by a later one) with its standing final
+    decision, oldest first; and how many standing records have no final decision yet."""
+    corrected = select(DecisionRecordRow.supersedes).where(
+        DecisionRecordRow.supersedes.is_not(None)
+    )
+    query = (
+        select(DecisionRecordRow)
+        .where(DecisionRecordRow.id.not_in(corrected))
+        .order_by(DecisionRecordRow.created_at, DecisionRecordRow.id)
+    )
+    if cycle_on is not None:
+        query = query.where(
+            DecisionRecordRow.cycle_start <= cycle_on, DecisionRecordRow.cycle_end >= cycle_on
+        )
+    if framework is not None:
+        query = query.where(DecisionRecordRow.framework == framework)
+    records = list(session.scalars(query))
+    finals = _standing_decisions(session, [r.id for r in records])
+    decided = [(r, finals[r.id]) for r in records if r.id in finals]
+    return decided, len(records) - len(decided)
+
+
+def _standing_decisions(session: Session, record_ids: Sequence[str]) -> dict[str, FinalDecisionRow]:
+    """Record id → its latest final decision (later decisions correct earlier ones)."""
+    if not record_ids:
+        return {}
+    query = (
+        select(FinalDecisionRow)
+        .where(FinalDecisionRow.record_id.in_(record_ids))
+        .order_by(FinalDecisionRow.decided_at, FinalDecisionRow.id)
+    )
+    return {row.record_id: row for row in session.scalars(query)}
+
+
+def add_audit(
+    session: Session,
+    request: AuditCreate,
+    report: AuditReport,
+    *,
+    cases: int,
+    undecided: int,
+    created_by: str,
+) -> StoredAudit:
+    row = AuditRow(
+        id=_new_id("aud"),
+        created_at=_now(),
+        created_by=created_by,
+        request_json=request.model_dump_json(),
+        report_json=report.model_dump_json(),
+        cases=cases,
+        undecided=undecided,
+    )
+    session.add(row)
+    session.commit()
+    return _audit_view(row)
+
+
+def get_audit(session: Session, audit_id: str) -> StoredAudit:
+    row = session.get(AuditRow, audit_id)
+    if row is None:
+        raise NotFoundError(f"no audit {audit_id!r}")
+    return _audit_view(row)
+
+
+def _audit_view(row: AuditRow) -> StoredAudit:
+    return StoredAudit(
+        id=row.id,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        request=AuditCreate.model_validate_json(row.request_json),
+        cases=row.cases,
+        undecided=row.undecided,
+        report=AuditReport.model_validate_json(row.report_json),
+    )
 
 
 # --- idempotency ------------------------------------------------------------------------------

@@ -437,6 +437,8 @@ OPERATIONS = {
     "create_key",
     "list_keys",
     "revoke_key",
+    "create_audit",
+    "get_audit",
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from service.migrations.insert_only import refuse_changes
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -88,30 +90,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("created_by", "idempotency_key"),
     )
     op.create_index("ix_final_decisions_record_id", "final_decisions", ["record_id"])
-    _refuse_changes()
-
-
-def _refuse_changes() -> None:
-    """Records are evidence: the database itself refuses to change or delete them."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION appraise_insert_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "BEGIN RAISE EXCEPTION 'appraise: % rows are never changed or deleted', "
-            "TG_TABLE_NAME; END $$"
-        )
-    for table in INSERT_ONLY:
-        if op.get_bind().dialect.name == "postgresql":
-            op.execute(
-                f"CREATE TRIGGER {table}_insert_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION appraise_insert_only()"
-            )
-        else:
-            for event in ("UPDATE", "DELETE"):
-                op.execute(
-                    f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'appraise: {table} rows are never changed "
-                    "or deleted'); END"
-                )
+    refuse_changes(INSERT_ONLY, create_function=True)
 
 
 def downgrade() -> None:
