@@ -127,13 +127,20 @@ def _review_problems(data: Any, catalogue: Mapping[str, Framework]) -> list[Diag
     review = data.get("review") if isinstance(data, dict) else None
     if not isinstance(review, dict):
         return []
-    framework_id = review.get("framework")
-    if not isinstance(framework_id, str) or framework_id not in list(catalogue):
-        known = list(catalogue)
-        hint = did_you_mean(str(framework_id), known)
-        message = f"review.framework: unknown framework {framework_id!r}{hint}"
+    message = _unknown_framework(review, catalogue)
+    if message:
         return [_problem("<entry>", 0, "unknown-framework", message)]
-    return check_review(catalogue[framework_id], review)
+    return check_review(catalogue[review["framework"]], review)
+
+
+def _unknown_framework(review: Mapping[str, Any], catalogue: Mapping[str, Framework]) -> str:
+    """Why the review's framework is not in the catalogue; "" when it is."""
+    framework_id = review.get("framework")
+    known = list(catalogue)
+    if isinstance(framework_id, str) and framework_id in known:
+        return ""
+    hint = did_you_mean(str(framework_id), known)
+    return f"review.framework: unknown framework {framework_id!r}{hint}"
 
 
 def _located_review_problems(
@@ -143,11 +150,8 @@ def _located_review_problems(
     review = located.data.get("review")
     if not isinstance(review, dict):
         return []
-    framework_id = review.get("framework")
-    if not isinstance(framework_id, str) or framework_id not in list(catalogue):
-        known = list(catalogue)
-        hint = did_you_mean(str(framework_id), known)
-        message = f"review.framework: unknown framework {framework_id!r}{hint}"
+    message = _unknown_framework(review, catalogue)
+    if message:
         return [located.diagnostic(("review", "framework"), "unknown-framework", message)]
     inner = Located(
         file=located.file,
@@ -155,7 +159,7 @@ def _located_review_problems(
         values={loc[1:]: pos for loc, pos in located.values.items() if loc[:1] == ("review",)},
         keys={loc[1:]: pos for loc, pos in located.keys.items() if loc[:1] == ("review",)},
     )
-    return check_review(catalogue[framework_id], review, inner)
+    return check_review(catalogue[review["framework"]], review, inner)
 
 
 def _decision_problems(
