@@ -337,7 +337,7 @@ def _all_facts(case: _Case, ledger: tuple[LedgerRow, ...], excluded: int) -> tup
         *ledger_facts,
         *_modality_facts(case),
         *_level_facts(case),
-        _objectives_fact(case.review),
+        _objectives_fact(case),
         _beyond_fact(case),
         _sufficiency_fact(case, excluded),
         _circumstances_fact(case.review),
@@ -484,7 +484,10 @@ def _level_fact(level: str, rank: int, group: list[StatementFacts]) -> Fact:
     )
 
 
-def _objectives_fact(review: Review) -> Fact:
+def _objectives_fact(case: _Case) -> Fact:
+    """Objective outcomes; the evidence behind them is what they cite from within the cycle."""
+    review = case.review
+    window = {item.id for item in case.window}
     outcomes = [o.outcome for o in review.objectives]
     counts = {key: outcomes.count(key) for key in ("exceeded", "met", "partially-met", "not-met")}
     not_assessed = outcomes.count("not-assessed")
@@ -492,7 +495,7 @@ def _objectives_fact(review: Review) -> Fact:
     return _fact(
         "objectives",
         "objectives",
-        (eid for o in review.objectives for eid in o.evidence),
+        (eid for o in review.objectives for eid in o.evidence if eid in window),
         count=len(outcomes),
         assessed=assessed,
         exceeded=counts["exceeded"],
