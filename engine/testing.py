@@ -65,19 +65,21 @@ __all__ = [
     "tags",
 ]
 
-EvidenceBias = Literal["any", "thin", "mixed", "rich", "beyond"]
+EvidenceBias = Literal["any", "thin", "mixed", "poor", "rich", "beyond"]
 EVIDENCE_BIASES: tuple[str, ...] = get_args(EvidenceBias)
 """``any`` draws from all the others; see ``reviews`` for what each one means."""
 OUTCOMES: tuple[str, ...] = get_args(ObjectiveOutcome)
 CYCLE_START = dt.date(2025, 9, 1)
 CYCLE_END = dt.date(2026, 7, 31)
 RECORDERS = ("a-01", "a-02", "a-03")
+SHORT_REQUIREMENT = 60
 OUTSIDE_DAYS = 60
 """How far outside the cycle ``thin`` and ``mixed`` evidence may be dated (it is then excluded)."""
 
 _OUTCOMES_FOR: dict[str, tuple[str, ...]] = {
     "thin": OUTCOMES,
     "mixed": OUTCOMES,
+    "poor": ("not-met", "partially-met", "met"),
     "rich": ("met", "exceeded", "partially-met"),
     "beyond": ("exceeded", "met"),
 }
@@ -189,14 +191,24 @@ def _interleave(groups: Iterable[Sequence[str]]) -> list[str]:
 # --- public strategies -------------------------------------------------------------------------
 
 
-@st.composite
+class _FrameworkRef:
+    """A framework as a strategy's argument: its repr names it instead of printing all of it."""
+
+    __slots__ = ("framework",)
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+
+    def __repr__(self) -> str:
+        return f"<framework {self.framework.id}>"
+
+
 def tags(
-    draw: st.DrawFn,
     framework: Framework,
     *,
     stage: str | None = None,
     polarity: Literal["strength", "concern"] | None = None,
-) -> Tag:
+) -> st.SearchStrategy[Tag]:
     """A tag on a statement of ``framework``: the statement, the modality shown, the polarity.
 
     With ``stage`` the statement is one the stage requires or one of the next stage's own
@@ -209,6 +221,18 @@ def tags(
         >>> tags(framework, stage="mpr", polarity="concern").example()
         Tag(statement='ts.4.2.ect2.1', modality='independently', polarity='concern')
     """
+    return _tags(_FrameworkRef(framework), stage=stage, polarity=polarity)
+
+
+@st.composite
+def _tags(
+    draw: st.DrawFn,
+    ref: _FrameworkRef,
+    *,
+    stage: str | None = None,
+    polarity: Literal["strength", "concern"] | None = None,
+) -> Tag:
+    framework = ref.framework
     _check_stage(framework, stage)
     if polarity is not None:
         _check_choice("polarity", polarity, ("strength", "concern"))
@@ -225,54 +249,85 @@ def tags(
     )
 
 
-@st.composite
 def evidence_items(
-    draw: st.DrawFn,
     framework: Framework,
     *,
     stage: str | None = None,
+    id: str | None = None,
     cycle_start: dt.date = CYCLE_START,
     cycle_end: dt.date = CYCLE_END,
-    in_cycle: bool = False,
+    in_cycle: bool | None = None,
     max_tags: int = 20,
     polarity: Literal["strength", "concern"] | None = None,
-) -> EvidenceItem:
+) -> st.SearchStrategy[EvidenceItem]:
     """One evidence item with up to ``max_tags`` tags drawn by ``tags(framework, stage=...)``.
 
-    Its id is ``e1`` … ``e99``: draw several with
-    ``st.lists(evidence_items(fw), unique_by=lambda e: e.id)`` so that ids stay unique. The date
-    falls in the cycle, or up to 60 days either side of it unless ``in_cycle`` (evidence outside
-    the cycle is valid: the engine excludes it and says why).
+    Its id is ``id``, or ``e1`` … ``e99``: draw several with
+    ``st.lists(evidence_items(fw), unique_by=lambda e: e.id)`` so that ids stay unique.
+    ``in_cycle`` places the date in the cycle (``True``) or up to 60 days before or after it
+    (``False``: valid, the engine excludes such evidence and says why); by default one item in
+    six falls outside.
 
     Example::
 
         >>> evidence_items(framework, stage="ect1", in_cycle=True, max_tags=2).example()
         EvidenceItem(id='e7', kind='pupil-views', date=datetime.date(2026, 2, 3), ...)
     """
-    _check_stage(framework, stage)
-    _check_cycle(cycle_start, cycle_end)
-    if max_tags < 0:
-        raise InvalidArgument(f"max_tags={max_tags} must be at least 0")
-    margin = dt.timedelta(days=0 if in_cycle else OUTSIDE_DAYS)
-    return EvidenceItem(
-        id=f"e{draw(st.integers(1, 99))}",
-        kind=draw(st.sampled_from(EVIDENCE_KINDS)),
-        date=draw(st.dates(cycle_start - margin, cycle_end + margin)),
-        recorded_by=draw(st.sampled_from(RECORDERS)),
-        tags=tuple(
-            draw(st.lists(tags(framework, stage=stage, polarity=polarity), max_size=max_tags))
-        ),
+    return _evidence_items(
+        _FrameworkRef(framework),
+        stage=stage,
+        id=id,
+        cycle_start=cycle_start,
+        cycle_end=cycle_end,
+        in_cycle=in_cycle,
+        max_tags=max_tags,
+        polarity=polarity,
     )
 
 
 @st.composite
-def objectives(
+def _evidence_items(
     draw: st.DrawFn,
+    ref: _FrameworkRef,
+    *,
+    stage: str | None = None,
+    id: str | None = None,
+    cycle_start: dt.date = CYCLE_START,
+    cycle_end: dt.date = CYCLE_END,
+    in_cycle: bool | None = None,
+    max_tags: int = 20,
+    polarity: Literal["strength", "concern"] | None = None,
+) -> EvidenceItem:
+    framework = ref.framework
+    _check_stage(framework, stage)
+    _check_cycle(cycle_start, cycle_end)
+    if max_tags < 0:
+        raise InvalidArgument(f"max_tags={max_tags} must be at least 0")
+    inside = in_cycle if in_cycle is not None else draw(st.sampled_from((True,) * 5 + (False,)))
+    margin = dt.timedelta(days=OUTSIDE_DAYS)
+    dates = (
+        st.dates(cycle_start, cycle_end)
+        if inside
+        else st.dates(cycle_start - margin, cycle_start - dt.timedelta(days=1))
+        | st.dates(cycle_end + dt.timedelta(days=1), cycle_end + margin)
+    )
+    count = draw(st.integers(0, max_tags))
+    drawn_tags = [draw(tags(framework, stage=stage, polarity=polarity)) for _ in range(count)]
+    return EvidenceItem(
+        id=id or f"e{draw(st.integers(1, 99))}",
+        kind=draw(st.sampled_from(EVIDENCE_KINDS)),
+        date=draw(dates),
+        recorded_by=draw(st.sampled_from(RECORDERS)),
+        tags=tuple(drawn_tags),
+    )
+
+
+def objectives(
     framework: Framework,
     *,
     outcomes: Sequence[str] | None = None,
     evidence: Sequence[str] = (),
-) -> Objective:
+) -> st.SearchStrategy[Objective]:
     """One objective with id ``o1`` … ``o9``, an outcome from ``outcomes`` (default: any).
 
     It may link top-level standards of ``framework`` and cite some of the ``evidence`` ids
@@ -283,6 +338,18 @@ def objectives(
         >>> objectives(framework, outcomes=["exceeded"], evidence=["e1", "e2"]).example()
         Objective(id='o3', text='objective 3', standards=('ts.2',), outcome='exceeded', ...)
     """
+    return _objectives(_FrameworkRef(framework), outcomes=outcomes, evidence=evidence)
+
+
+@st.composite
+def _objectives(
+    draw: st.DrawFn,
+    ref: _FrameworkRef,
+    *,
+    outcomes: Sequence[str] | None = None,
+    evidence: Sequence[str] = (),
+) -> Objective:
+    framework = ref.framework
     _check_outcomes(outcomes)
     number = draw(st.integers(1, 9))
     nodes = [node.id for node in framework.standards]
@@ -374,9 +441,7 @@ def absences(
     )
 
 
-@st.composite
 def reviews(
-    draw: st.DrawFn,
     framework: Framework,
     *,
     stage: str | None = None,
@@ -386,7 +451,7 @@ def reviews(
     conduct: bool | None = None,
     cycle_start: dt.date = CYCLE_START,
     cycle_end: dt.date = CYCLE_END,
-) -> Review:
+) -> st.SearchStrategy[Review]:
     """A review for ``framework`` that ``validate_review`` accepts, from empty to exceptional.
 
     ``stage`` fixes the career stage (default: drawn; frameworks without stages get none).
@@ -395,17 +460,20 @@ def reviews(
     - ``thin``: at most three items with a few random tags, some dated outside the cycle;
     - ``mixed``: up to eight items tagging random in-scope statements at random modalities,
       strengths and concerns, some outside the cycle;
+    - ``poor``: five to eight in-cycle items from every triangulation source, mostly concerns,
+      strengths at the weakest modalities;
     - ``rich``: five to eight in-cycle items covering all three triangulation sources, showing
       most of the stage's requirement (spread across stages, units and standards) at or above
-      the required modality, with at most one concern;
+      the required modality (in one review in three, some a rung below), with at most one
+      concern;
     - ``beyond``: ``rich`` with nearly all of the requirement, plus statements of the next stage
       across standards (frameworks with stages) or the strongest modalities (without);
     - ``any`` (default): one of the above.
 
     ``outcomes`` restricts objective outcomes (default: any for thin and mixed evidence, met or
-    better for rich, exceeded or met beyond). ``circumstances`` replaces the default
-    ``circumstances(...)`` strategy; ``conduct`` fixes whether a conduct concern is recorded
-    (default: drawn, rarely true).
+    worse for poor, met or better for rich, exceeded or met beyond). ``circumstances``
+    replaces the default ``circumstances(...)`` strategy; ``conduct`` fixes whether a conduct
+    concern is recorded (default: drawn, rarely true).
 
     Example: reviews an Upper Pay Range teacher might bring for an exceptional rating::
 
@@ -414,6 +482,32 @@ def reviews(
         >>> review.stage, len(review.evidence) >= 3
         ('upr1', True)
     """
+    return _reviews(
+        _FrameworkRef(framework),
+        stage=stage,
+        evidence=evidence,
+        outcomes=outcomes,
+        circumstances=circumstances,
+        conduct=conduct,
+        cycle_start=cycle_start,
+        cycle_end=cycle_end,
+    )
+
+
+@st.composite
+def _reviews(
+    draw: st.DrawFn,
+    ref: _FrameworkRef,
+    *,
+    stage: str | None = None,
+    evidence: EvidenceBias = "any",
+    outcomes: Sequence[str] | None = None,
+    circumstances: st.SearchStrategy[Circumstances] | None = None,
+    conduct: bool | None = None,
+    cycle_start: dt.date = CYCLE_START,
+    cycle_end: dt.date = CYCLE_END,
+) -> Review:
+    framework = ref.framework
     _check_stage(framework, stage)
     _check_choice("evidence", evidence, EVIDENCE_BIASES)
     _check_outcomes(outcomes)
@@ -424,6 +518,8 @@ def reviews(
     cycle = (cycle_start, cycle_end)
     if bias in ("thin", "mixed"):
         items = _random_evidence(draw, framework, stage, bias, cycle)
+    elif bias == "poor":
+        items = _poor_evidence(draw, _scope(framework, stage), cycle)
     else:
         items = _rich_evidence(draw, _scope(framework, stage), bias == "beyond", cycle)
     ids = [item.id for item in items]
@@ -465,29 +561,76 @@ def _random_evidence(
     cycle: tuple[dt.date, dt.date],
 ) -> list[EvidenceItem]:
     thin = bias == "thin"
-    strategy = evidence_items(
-        framework, stage=stage, cycle_start=cycle[0], cycle_end=cycle[1], max_tags=3 if thin else 30
+    count = draw(st.integers(0, 3 if thin else 8))
+    return [
+        draw(
+            evidence_items(
+                framework,
+                stage=stage,
+                id=f"e{i + 1}",
+                cycle_start=cycle[0],
+                cycle_end=cycle[1],
+                max_tags=3 if thin else 30,
+            )
+        )
+        for i in range(count)
+    ]
+
+
+def _triangulated_kinds(draw: st.DrawFn) -> list[str]:
+    """Five to eight evidence kinds, the first three one from each triangulation source."""
+    count = draw(st.integers(5, 8))
+    kinds = [draw(st.sampled_from(_KINDS_OF_SOURCE[source])) for source in TRIANGULATION]
+    return kinds + [draw(st.sampled_from(EVIDENCE_KINDS)) for _ in range(count - 3)]
+
+
+def _poor_evidence(
+    draw: st.DrawFn, scope: _Scope, cycle: tuple[dt.date, dt.date]
+) -> list[EvidenceItem]:
+    """Enough triangulated evidence to judge, showing mostly concerns and little strength."""
+    kinds = _triangulated_kinds(draw)
+    statements = [s for s, _ in scope.required]
+    weak = scope.ladder[: max(1, len(scope.ladder) // 2)]
+    marks = st.builds(
+        Tag,
+        statement=st.sampled_from(statements),
+        modality=st.sampled_from(weak),
+        polarity=st.sampled_from(("concern", "concern", "strength")),
     )
-    return draw(st.lists(strategy, max_size=3 if thin else 8, unique_by=lambda e: e.id))
+    return [
+        EvidenceItem(
+            id=f"e{i + 1}",
+            kind=kind,
+            date=draw(st.dates(*cycle)),
+            recorded_by=draw(st.sampled_from(RECORDERS)),
+            tags=tuple(draw(st.lists(marks, max_size=12))),
+        )
+        for i, kind in enumerate(kinds)
+    ]
 
 
 def _rich_evidence(
     draw: st.DrawFn, scope: _Scope, beyond: bool, cycle: tuple[dt.date, dt.date]
 ) -> list[EvidenceItem]:
     """Items from every triangulation source; tags spread so the requirement is mostly met."""
-    count = draw(st.integers(5, 8))
-    kinds = [draw(st.sampled_from(_KINDS_OF_SOURCE[source])) for source in TRIANGULATION]
-    kinds += [draw(st.sampled_from(EVIDENCE_KINDS)) for _ in range(count - 3)]
+    kinds = _triangulated_kinds(draw)
+    count = len(kinds)
     pool = scope.required
-    low = math.ceil((0.9 if beyond else 0.8) * scope.core)
-    shown = pool[: draw(st.integers(min(low, len(pool)), min(len(pool), scope.core + 40)))]
+    # A short requirement is shown nearly whole; a long one (Hampshire's hundreds of statements)
+    # once in nearly every (stage, level, unit) group, which is what breadth rules weigh.
+    base = len(pool) if len(pool) <= SHORT_REQUIREMENT else scope.core
+    low = math.ceil((0.9 if beyond else 0.8) * base)
+    shown = pool[: draw(st.integers(min(low, len(pool)), min(len(pool), base + 40)))]
     top = len(scope.ladder) - 1
-    marks = [(s, _above(draw, rank, top, strongest=beyond)) for s, rank in shown]
+    # One rich review in three shows some statements a rung below what is required: strong but
+    # uneven evidence, which is where ratings below the expected one come from.
+    slack = 0 if beyond else draw(st.sampled_from((0, 0, 1)))
+    marks = [(s, _shown(draw, rank, top, slack, strongest=beyond)) for s, rank in shown]
     if beyond and scope.beyond:
         extra = scope.beyond[
             : draw(st.integers(min(4, len(scope.beyond)), min(12, len(scope.beyond))))
         ]
-        marks += [(s, _above(draw, rank, top, strongest=False)) for s, rank in extra]
+        marks += [(s, _shown(draw, rank, top, 0, strongest=False)) for s, rank in extra]
     concerns = [] if beyond else draw(st.lists(st.sampled_from([s for s, _ in pool]), max_size=1))
     per_item: list[list[Tag]] = [[] for _ in range(count)]
     for i, (statement, rank) in enumerate(marks):
@@ -508,7 +651,9 @@ def _rich_evidence(
     ]
 
 
-def _above(draw: st.DrawFn, rank: int, top: int, *, strongest: bool) -> int:
-    """A modality rank at or above ``rank``; shrinks to ``rank``, or to ``top`` if strongest."""
-    step = draw(st.integers(0, top - rank)) if rank < top else 0
-    return top - step if strongest else rank + step
+def _shown(draw: st.DrawFn, rank: int, top: int, slack: int, *, strongest: bool) -> int:
+    """A modality rank from ``slack`` rungs below ``rank`` to the top; shrinks to ``rank``, or
+    to ``top`` if strongest."""
+    if strongest:
+        return top - draw(st.integers(0, top - rank))
+    return rank + draw(st.integers(-min(slack, rank), top - rank))
