@@ -618,8 +618,9 @@ def _rich_evidence(
     pool = scope.required
     # A short requirement is shown nearly whole; a long one (Hampshire's hundreds of statements)
     # once in nearly every (stage, level, unit) group, which is what breadth rules weigh.
-    base = len(pool) if len(pool) <= SHORT_REQUIREMENT else scope.core
-    low = math.ceil((0.9 if beyond else 0.8) * base)
+    short = len(pool) <= SHORT_REQUIREMENT
+    base = len(pool) if short else scope.core
+    low = math.ceil((0.9 if beyond else 0.5 if short else 0.8) * base)
     shown = pool[: draw(st.integers(min(low, len(pool)), min(len(pool), base + 40)))]
     top = len(scope.ladder) - 1
     # One rich review in three shows some statements a rung below what is required: strong but
