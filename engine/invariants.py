@@ -29,7 +29,7 @@ from hypothesis.errors import NoSuchExample
 from engine.evaluate import Decision, Evaluator
 from engine.next_steps import propose_next_steps
 from engine.stages import ancestors
-from engine.testing import absences, reviews, tags
+from engine.testing import EvidenceBias, absences, circumstances, reviews, tags
 from schemas.framework import Framework
 from schemas.recommendation import Change
 from schemas.review import EVIDENCE_KINDS, PROTECTED_ABSENCE, EvidenceItem, Review
@@ -54,6 +54,8 @@ DEFAULT_CHECKS = ("totality", "determinism", "explanation-completeness")
 
 Expect = Literal["any", "same", "not-lower", "not-higher"]
 _OUTCOME_ORDER = ("not-met", "partially-met", "met", "exceeded")
+JUDGEABLE: tuple[EvidenceBias, ...] = ("mixed", "poor", "rich", "beyond")
+"""The evidence biases of the probes that compare two results."""
 _NEXT_STEP_KINDS = ("lesson-observation", "pupil-progress-data", "pupil-views")
 
 
@@ -108,14 +110,19 @@ def probes(name: str, framework: Framework) -> st.SearchStrategy[Probe]:
     """The probes ``name`` is checked on, for reviews of ``framework``."""
     if name not in _PROBES:
         raise KeyError(f"unknown invariant {name!r}; known: {', '.join(INVARIANTS)}")
-    return _PROBES[name](framework)
+    build = _PROBES[name]
+
+    @st.composite
+    def probe(draw: st.DrawFn) -> Probe:  # a closure, so that reprs do not print the framework
+        return build(draw, framework)
+
+    return probe()
 
 
-def _single(framework: Framework) -> st.SearchStrategy[Probe]:
-    return reviews(framework).map(Probe)
+def _single(draw: st.DrawFn, framework: Framework) -> Probe:
+    return Probe(draw(reviews(framework)))
 
 
-@st.composite
 def _shuffled(draw: st.DrawFn, framework: Framework) -> Probe:
     review = draw(reviews(framework))
     rng = draw(st.randoms(use_true_random=False))
@@ -132,9 +139,22 @@ def _shuffled(draw: st.DrawFn, framework: Framework) -> Probe:
     return Probe(review, variant, "the same evidence, tags and objectives in another order", "same")
 
 
-@st.composite
+def _judgeable(framework: Framework, stage: str | None = None) -> st.SearchStrategy[Review]:
+    """Reviews whose result can compare: enough evidence to judge, no route to a person.
+
+    Conduct concerns and capability procedures always send a review to a person, and thin
+    evidence is always insufficient: both are incomparable, so comparing them proves nothing.
+    """
+    year = circumstances(capability=False, max_absences=1)
+    return st.sampled_from(JUDGEABLE).flatmap(
+        lambda bias: reviews(
+            framework, stage=stage, evidence=bias, circumstances=year, conduct=False
+        )
+    )
+
+
 def _monotone(draw: st.DrawFn, framework: Framework) -> Probe:
-    review = draw(reviews(framework))
+    review = draw(_judgeable(framework))
     kind = draw(st.sampled_from(("strength", "modality", "objective", "concern")))
     if kind == "modality":
         probe = _raise_modality(draw, framework, review)
@@ -224,21 +244,19 @@ def _add_concern(draw: st.DrawFn, framework: Framework, review: Review) -> Probe
     return Probe(review, review.model_copy(update={"evidence": evidence}), change, "not-higher")
 
 
-@st.composite
 def _later_stage(draw: st.DrawFn, framework: Framework) -> Probe:
     pairs = [(a, s.id) for s in framework.stages for a in ancestors(framework, s.id)]
     if not pairs:
         review = draw(reviews(framework))
         return Probe(review)
     earlier, later = draw(st.sampled_from(pairs))
-    review = draw(reviews(framework, stage=earlier))
+    review = draw(_judgeable(framework, earlier))
     change = f"the same evidence judged at {later} instead of {earlier}"
     return Probe(review, review.model_copy(update={"stage": later}), change, "not-higher")
 
 
-@st.composite
 def _protected(draw: st.DrawFn, framework: Framework) -> Probe:
-    review = draw(reviews(framework))
+    review = draw(_judgeable(framework))
     period = draw(
         absences(
             types=sorted(PROTECTED_ABSENCE),
@@ -254,7 +272,7 @@ def _protected(draw: st.DrawFn, framework: Framework) -> Probe:
     return Probe(review, variant, change, "not-lower")
 
 
-_PROBES: dict[str, Callable[[Framework], st.SearchStrategy[Probe]]] = {
+_PROBES: dict[str, Callable[[st.DrawFn, Framework], Probe]] = {
     "totality": _single,
     "determinism": _shuffled,
     "monotonicity": _monotone,

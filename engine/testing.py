@@ -530,7 +530,11 @@ def _reviews(
             unique_by=lambda o: o.id,
         )
     )
-    year = circumstances or _default_circumstances(cycle_start=cycle_start, cycle_end=cycle_end)
+    year = (
+        circumstances
+        if circumstances is not None
+        else _default_circumstances(cycle_start=cycle_start, cycle_end=cycle_end)
+    )
     return Review(
         framework=framework.id,
         subject="t-001",
