@@ -113,7 +113,9 @@ def _review(**update: object) -> Review:
 
 def test_apply_changes_reads_each_change_from_its_own_fields() -> None:
     changes = [
-        Change(kind="evidence-statement", text="t", statement="ts.2.1.mpr.1", modality="confidently"),
+        Change(
+            kind="evidence-statement", text="t", statement="ts.2.1.mpr.1", modality="confidently"
+        ),
         Change(kind="more-evidence", text="t", evidence_kind="parent-views"),
         Change(kind="resolve-concern", text="t", statement="ts.1.1.ect1.1"),
         Change(kind="objective-outcome", text="t", objective="o1", outcome="met"),
