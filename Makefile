@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit check-frameworks clean
+.PHONY: run test lint typecheck unit check-frameworks check-rulesets clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/appraise framework show hampshire --stage mpr --standard 1
 	$(BIN)/appraise recommend examples/hampshire-mpr-achieved.yaml
 
-test: $(STAMP) lint typecheck unit check-frameworks
+test: $(STAMP) lint typecheck unit check-frameworks check-rulesets
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,6 +32,15 @@ unit: $(STAMP)
 check-frameworks: $(STAMP)
 	$(BIN)/appraise frameworks > /dev/null
 	for f in examples/*.yaml; do $(BIN)/appraise recommend "$$f" > /dev/null || exit 1; done
+
+# Every shipped rule set against its declared invariants (docs/testing-rulesets.md); the report
+# is printed only when a check fails.
+CHECK_EXAMPLES ?= 40
+check-rulesets: $(STAMP)
+	for f in rules/*/ruleset*.yaml; do \
+		out=$$($(BIN)/appraise check "$$f" --max-examples $(CHECK_EXAMPLES)) || { echo "$$out"; exit 1; }; \
+		echo "$$f: ok"; \
+	done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

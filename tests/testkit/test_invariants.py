@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -160,3 +161,10 @@ def test_probes_keep_the_review_valid(data: st.DataObject) -> None:
 def test_unknown_invariant_names_are_refused() -> None:
     with pytest.raises(KeyError, match="monotony"):
         probes("monotony", HAMPSHIRE.framework)
+
+
+def test_the_docs_quote_the_worked_example_whole() -> None:
+    root = Path(__file__).resolve().parents[2]
+    example = (root / "tests" / "testkit" / "test_worked_example.py").read_text(encoding="utf-8")
+    docs = (root / "docs" / "testing-rulesets.md").read_text(encoding="utf-8")
+    assert f"```python\n{example}```" in docs
