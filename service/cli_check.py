@@ -6,11 +6,13 @@ import argparse
 import json
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.catalogue import Catalogue
 from engine.errors import NotFoundError
-from engine.ruleset_check import CheckReport, InvariantResult, review_yaml, run_checks
-from engine.rulesets import RuleSets
+
+if TYPE_CHECKING:  # the checks start the rules engine and Hypothesis: only `check` loads them
+    from engine.ruleset_check import CheckReport, InvariantResult
 
 __all__ = ["add_commands", "cmd_check", "render_json", "render_text"]
 
@@ -43,6 +45,8 @@ def _positive(text: str) -> int:
 
 def cmd_check(args: argparse.Namespace) -> str:
     """Run every check; print the report and exit 1 on a failed invariant or any problem."""
+    from engine.ruleset_check import run_checks
+
     catalogue = Catalogue(Path(args.rules) if args.rules else None)
     report = run_checks(
         _ruleset_path(args.ruleset, catalogue),
@@ -63,6 +67,8 @@ def _ruleset_path(given: str, catalogue: Catalogue) -> Path:
         if not path.is_file():
             raise NotFoundError(f"no rule-set file {given!r}")
         return path
+    from engine.rulesets import RuleSets
+
     known = RuleSets(catalogue).paths
     if given not in known:
         raise NotFoundError(f"no rule set {given!r} (known: {', '.join(sorted(known))})")
@@ -96,6 +102,8 @@ def render_text(report: CheckReport) -> str:
 
 
 def _invariant_lines(result: InvariantResult) -> list[str]:
+    from engine.ruleset_check import review_yaml
+
     head = f"  {_MARK[result.status]:4}  {result.name:26}"
     if result.status == "pass":
         return [f"{head}{result.examples} generated reviews"]
