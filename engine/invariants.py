@@ -307,6 +307,8 @@ class Checker:
 
     def check(self, name: str, probe: Probe) -> Violation | None:
         """The violation ``probe`` shows of invariant ``name``, if any; an exception is one."""
+        if name not in _CHECKS:
+            raise KeyError(f"unknown invariant {name!r}; known: {', '.join(INVARIANTS)}")
         try:
             return _CHECKS[name](self, name, probe)
         except Exception as exc:  # a crash is the counterexample, whatever raised it

@@ -62,7 +62,7 @@ def test_a_rule_set_by_id_as_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_broken_rule_set_fails_with_a_counterexample_recommend_accepts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = check(capsys, str(broken_hampshire(tmp_path)), "--max-examples", "100")
+    code, out, _ = check(capsys, str(broken_hampshire(tmp_path)), "--max-examples", "20")
     assert code == 1
     assert "  FAIL  monotonicity" in out and "results: not-met -> achieved" in out
     assert out.rstrip().endswith("FAILED")
