@@ -86,7 +86,7 @@ _WHY = {
 
 def render_text(report: CheckReport) -> str:
     ruleset = report.ruleset
-    title = f"rule set {ruleset.id} {ruleset.version}" if ruleset else "rule set"
+    title = f"rule set {ruleset.id} {ruleset.version}" if ruleset else "rule set not loaded"
     out = [f"appraise check {report.path} ({title}, seed {report.seed})", ""]
     if report.invariants:
         out.append("invariants")
@@ -106,7 +106,7 @@ def _invariant_lines(result: InvariantResult) -> list[str]:
 
     head = f"  {_MARK[result.status]:4}  {result.name:26}"
     if result.status == "pass":
-        return [f"{head}{result.examples} generated reviews"]
+        return [f"{head}{result.examples} examples"]
     if result.violation is None:
         return [f"{head}{_WHY[result.status]}"]
     violation = result.violation
