@@ -26,12 +26,12 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
+from engine.changes import apply_changes
 from engine.evaluate import Decision, Evaluator
 from engine.next_steps import propose_next_steps
 from engine.stages import ancestors
 from engine.testing import EvidenceBias, absences, circumstances, reviews, tags
 from schemas.framework import Framework
-from schemas.recommendation import Change
 from schemas.review import EVIDENCE_KINDS, PROTECTED_ABSENCE, EvidenceItem, Review
 from schemas.ruleset import INVARIANTS, STATUSES, InvariantSettings, RuleSet
 
@@ -43,7 +43,6 @@ __all__ = [
     "Probe",
     "Violation",
     "applies",
-    "apply_changes",
     "declared",
     "probes",
     "run_invariant",
@@ -56,7 +55,6 @@ Expect = Literal["any", "same", "not-lower", "not-higher"]
 _OUTCOME_ORDER = ("not-met", "partially-met", "met", "exceeded")
 JUDGEABLE: tuple[EvidenceBias, ...] = ("mixed", "poor", "rich", "beyond")
 """The evidence biases of the probes that compare two results."""
-_NEXT_STEP_KINDS = ("lesson-observation", "pupil-progress-data", "pupil-views")
 
 
 def declared(ruleset: RuleSet, scale: Sequence[str]) -> InvariantSettings:
@@ -453,54 +451,3 @@ def run_invariant(
     except NoSuchExample:
         return None
     return checker.check(name, found)
-
-
-# --- next steps, as a person would apply them ------------------------------------------------
-
-
-def apply_changes(review: Review, changes: Sequence[Change]) -> Review:
-    """``review`` after a person applies next steps: each change read from its own fields.
-
-    Evidence the steps ask for is recorded by the review's appraiser at the end of the cycle;
-    a statement to evidence comes, change by change, from a lesson observation, progress data
-    and pupil views in turn (the sources the engine's next steps assume).
-    """
-    for n, change in enumerate(changes):
-        review = _apply_change(review, change, n)
-    return review
-
-
-def _apply_change(review: Review, change: Change, n: int) -> Review:
-    if change.kind == "objective-outcome":
-        goals = tuple(
-            o.model_copy(update={"outcome": change.outcome}) if o.id == change.objective else o
-            for o in review.objectives
-        )
-        return review.model_copy(update={"objectives": goals})
-    if change.kind == "resolve-concern":
-        evidence = tuple(
-            e.model_copy(
-                update={
-                    "tags": tuple(
-                        t
-                        for t in e.tags
-                        if t.statement != change.statement or t.polarity == "strength"
-                    )
-                }
-            )
-            for e in review.evidence
-        )
-        return review.model_copy(update={"evidence": evidence})
-    tags_ = (
-        [{"statement": change.statement, "modality": change.modality}] if change.statement else []
-    )
-    item = EvidenceItem.model_validate(
-        {
-            "id": f"next-step-{n + 1}",
-            "kind": change.evidence_kind or _NEXT_STEP_KINDS[n % len(_NEXT_STEP_KINDS)],
-            "date": review.cycle_end,
-            "recorded_by": review.appraiser,
-            "tags": tags_,
-        }
-    )
-    return review.model_copy(update={"evidence": (*review.evidence, item)})

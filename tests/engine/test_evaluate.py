@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from engine.catalogue import Catalogue
+from engine.changes import apply_changes
 from engine.compiler import compile_ruleset
 from engine.evaluate import NO_PROPOSAL, Evaluator, input_hash
 from engine.explain import recommend
-from engine.invariants import apply_changes
 from engine.rulesets import RuleSets
 from schemas.recommendation import Recommendation
 from schemas.review import Review

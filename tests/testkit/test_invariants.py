@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.catalogue import Catalogue
+from engine.changes import apply_changes
 from engine.evaluate import Evaluator
 from engine.facts import derive_facts
 from engine.invariants import (
@@ -18,7 +19,6 @@ from engine.invariants import (
     Ordering,
     Probe,
     applies,
-    apply_changes,
     declared,
     probes,
     run_invariant,
