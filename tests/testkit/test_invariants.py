@@ -168,3 +168,43 @@ def test_the_docs_quote_the_worked_example_whole() -> None:
     example = (root / "tests" / "testkit" / "test_worked_example.py").read_text(encoding="utf-8")
     docs = (root / "docs" / "testing-rulesets.md").read_text(encoding="utf-8")
     assert f"```python\n{example}```" in docs
+
+
+def _ect2_and_mpr_practice() -> tuple[EvidenceItem, ...]:
+    """ECT 1 and ECT 2 statements confidently in two thirds of the sub-standards, and MPR
+    statements independently in every sub-standard."""
+    framework = HAMPSHIRE.framework
+    units = list(dict.fromkeys(s.under for s in framework.statements))
+
+    def first(stage: str, unit: str) -> list[Tag]:
+        found = [s.id for s in framework.statements if s.stage == stage and s.under == unit][:1]
+        modality = "independently" if stage == "mpr" else "confidently"
+        return [Tag(statement=statement, modality=modality) for statement in found]
+
+    tags = [
+        tag
+        for i, unit in enumerate(units)
+        for stage in (("ect1", "ect2", "mpr") if i < 24 else ("mpr",))
+        for tag in first(stage, unit)
+    ]
+    kinds = ("lesson-observation", "pupil-progress-data", "pupil-views", "work-scrutiny")
+    return tuple(
+        EvidenceItem(
+            id=f"e{i + 1}",
+            kind=kind,  # type: ignore[arg-type]
+            date=dt.date(2026, 1, 10),
+            recorded_by="a-01",
+            tags=tuple(tags[i :: len(kinds)]),
+        )
+        for i, kind in enumerate(kinds)
+    )
+
+
+def test_later_stage_practice_counts_for_an_earlier_stage() -> None:
+    """Found by cumulative stages: this evidence was not-met at ECT 2 and achieved at MPR,
+    because MPR practice filled the sub-standards ECT 2 left unshown only at MPR."""
+    ect2 = _review(stage="ect2", evidence=_ect2_and_mpr_practice(), objectives=())
+    mpr = ect2.model_copy(update={"stage": "mpr"})
+    probe = Probe(ect2, mpr, "the same evidence judged at mpr", "not-higher")
+    assert HAMPSHIRE.check("cumulative-stages", probe) is None
+    assert HAMPSHIRE.evaluator.decide(ect2).winner == "achieved"
