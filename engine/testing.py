@@ -1,7 +1,7 @@
 """Hypothesis strategies for rule-set authors: reviews that are valid by construction.
 
-Every strategy takes the framework it draws for and keyword-only options, checked when the
-strategy is drawn from (a bad option raises ``hypothesis.errors.InvalidArgument``). Statement
+Strategies take the framework they draw for (if any) and keyword-only options, checked when
+the strategy is drawn from (a bad option raises ``hypothesis.errors.InvalidArgument``). Statement
 ids, modalities and stages come from the framework, evidence and objective ids are unique, and
 every date is placed relative to the review cycle, so a drawn review always passes
 ``engine.reviews.validate_review``. Write a property test with them like this::
