@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit check-frameworks bench clean chromium audit-demo
+.PHONY: run test lint typecheck unit check-frameworks check-rulesets bench clean chromium audit-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/appraise recommend examples/hampshire-mpr-achieved.yaml
 	$(BIN)/appraise serve
 
-test: $(STAMP) chromium lint typecheck unit check-frameworks
+test: $(STAMP) chromium lint typecheck unit check-frameworks check-rulesets
 
 # Headless Chromium for the HTML report test (installed with apt-get when missing).
 chromium:
@@ -45,6 +45,15 @@ unit: $(STAMP)
 check-frameworks: $(STAMP)
 	$(BIN)/appraise frameworks > /dev/null
 	for f in examples/*.yaml; do $(BIN)/appraise recommend "$$f" > /dev/null || exit 1; done
+
+# Every shipped rule set against its declared invariants (docs/testing-rulesets.md); the report
+# is printed only when a check fails.
+CHECK_EXAMPLES ?= 40
+check-rulesets: $(STAMP)
+	for f in rules/*/ruleset*.yaml; do \
+		out=$$($(BIN)/appraise check "$$f" --max-examples $(CHECK_EXAMPLES)) || { echo "$$out"; exit 1; }; \
+		echo "$$f: ok"; \
+	done
 
 bench: $(STAMP)  # on demand, never part of make test; prints a table, writes var/bench.json
 	$(BIN)/python benchmarks/bench.py

@@ -25,7 +25,7 @@ from engine.errors import InputError, NotFoundError
 from engine.fact_types import FACT_TYPES, FieldType
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
-from schemas.ruleset import STATUSES, Parameter, Rule, RuleSet
+from schemas.ruleset import INVARIANTS, STATUSES, InvariantSettings, Parameter, Rule, RuleSet
 
 __all__ = [
     "CompiledRules",
@@ -228,6 +228,8 @@ class _Checker:
         for i, rule in enumerate(self.ruleset.rules):
             self._rule(("rules", i), rule, concluded)
         self._resolution()
+        if self.ruleset.invariants is not None:
+            self._invariants(self.ruleset.invariants)
         return self.found
 
     def _report(self, loc: Loc, code: str, message: str, *, key: bool = False) -> None:
@@ -360,6 +362,43 @@ class _Checker:
         if self.ruleset.resolution.expected not in self.scale:
             message = f"expected rating {self.ruleset.resolution.expected!r} is not on the scale"
             self._report(("resolution", "expected"), "unknown-rating", message)
+
+    def _invariants(self, settings: InvariantSettings) -> None:
+        """Known invariant names; every rating and status placed once, ratings in scale order."""
+        for i, name in enumerate(settings.check):
+            if name not in INVARIANTS:
+                message = f"unknown invariant {name!r}{did_you_mean(name, INVARIANTS)}"
+                self._report(("invariants", "check", i), "unknown-invariant", message)
+        known = [*STATUSES, *self.scale]
+        placed: dict[str, tuple[str, int]] = {}
+        for part in ("order", "incomparable"):
+            for i, outcome in enumerate(getattr(settings, part)):
+                loc = ("invariants", part, i)
+                if outcome not in known:
+                    hint = did_you_mean(outcome, known)
+                    message = f"{outcome!r} is neither a status nor on the scale{hint}"
+                    self._report(loc, "unknown-rating", message)
+                elif outcome in placed:
+                    first = f"invariants.{placed[outcome][0]}[{placed[outcome][1]}]"
+                    self._report(
+                        loc, "invariant-order", f"{outcome!r} is already placed at {first}"
+                    )
+                else:
+                    placed[outcome] = (part, i)
+        missing = [outcome for outcome in known if outcome not in placed]
+        if missing:
+            message = (
+                "invariants place every rating and status in 'order' or 'incomparable'; "
+                "missing " + ", ".join(repr(m) for m in missing)
+            )
+            self._report(("invariants",), "invariant-order", message)
+        ratings = [o for o in settings.order if o in self.scale]
+        if ratings != sorted(ratings, key=self.scale.index):
+            message = (
+                "ratings in invariants.order must follow the scale, worst first: "
+                + ", ".join(o for o in self.scale if o in ratings)
+            )
+            self._report(("invariants", "order"), "invariant-order", message)
 
 
 def _parameter_problem(parameter: Parameter) -> str | None:

@@ -52,6 +52,8 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
         # A *unit* is the tree node statements sit `under` (a sub-standard, theme, element…).
         # The sources are holistic ("not a checklist"): a unit is met when at least one of its
         # required statements is met, so rules can weigh breadth without demanding every bullet.
+        # Stages are cumulative, so a unit where a later stage's statement is shown at that
+        # stage's own modality is met (and evidenced) too; the stage ledger counts only its own.
         "units": "int",  # units with at least one required statement
         "units_met": "int",
         "unit_ratio": "float",  # units_met / units

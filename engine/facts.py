@@ -109,6 +109,7 @@ class _Scope:
     stages: tuple[str, ...]
     next_stage: str
     blank: dict[str, StatementFacts]
+    later: dict[str, tuple[str, int]]  # later-stage statement → (its unit, its stage's modality)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class _Case:
     window: tuple[EvidenceItem, ...]
     statements: dict[str, StatementFacts]
     required: tuple[StatementFacts, ...]
+    later_units: dict[str, tuple[str, ...]]  # unit → evidence showing a later stage's practice
 
 
 _SCOPES: dict[tuple[int, str | None, str | None], tuple[Framework, _Scope]] = {}
@@ -152,7 +154,25 @@ def _case(framework: Framework, settings: FactSettings, review: Review) -> _Case
     for statement_id, marks in _marks(window, scope.blank).items():
         statements[statement_id] = _statement(scope.blank[statement_id], marks, scope.rank)
     required = tuple(s for s in statements.values() if s.required is not None)
-    return _Case(framework, review, scope, window, statements, required)
+    return _Case(
+        framework, review, scope, window, statements, required, _later_units(scope, window)
+    )
+
+
+def _later_units(scope: _Scope, window: Iterable[EvidenceItem]) -> dict[str, tuple[str, ...]]:
+    """Units in which a statement of a later stage is shown at that stage's own modality.
+
+    Stages are cumulative: practice shown at a later stage's level in a unit shows the unit at
+    this stage too, so the same evidence never meets a later stage's breadth and not an
+    earlier one's (found by the cumulative-stages invariant).
+    """
+    shown: dict[str, set[str]] = {}
+    for item in window:
+        for tag in item.tags:
+            later = scope.later.get(tag.statement)
+            if later and tag.polarity == "strength" and scope.rank[tag.modality] >= later[1]:
+                shown.setdefault(later[0], set()).add(item.id)
+    return {unit: tuple(sorted(ids)) for unit, ids in shown.items()}
 
 
 def _cached_scope(framework: Framework, settings: FactSettings, stage: str | None) -> _Scope:
@@ -177,7 +197,22 @@ def _scope(framework: Framework, settings: FactSettings, stage: str | None) -> _
         for s in framework.statements
         if s.id in required or (following and s.stage == following)
     }
-    return _Scope(modality_rank(framework), required, stages, following, blank)
+    return _Scope(
+        modality_rank(framework), required, stages, following, blank, _later(framework, stage)
+    )
+
+
+def _later(framework: Framework, stage: str | None) -> dict[str, tuple[str, int]]:
+    """Statements of the stages that build on ``stage``, with their unit and own modality."""
+    if stage is None:
+        return {}
+    rank = modality_rank(framework)
+    own = {
+        s.id: rank[s.clause.own_modality]
+        for s in framework.stages
+        if stage in ancestors(framework, s.id)
+    }
+    return {s.id: (s.under, own[s.stage]) for s in framework.statements if s.stage in own}
 
 
 def _requirement(
@@ -337,7 +372,7 @@ def _all_facts(case: _Case, ledger: tuple[LedgerRow, ...], excluded: int) -> tup
         *ledger_facts,
         *_modality_facts(case),
         *_level_facts(case),
-        _objectives_fact(case.review),
+        _objectives_fact(case),
         _beyond_fact(case),
         _sufficiency_fact(case, excluded),
         _circumstances_fact(case.review),
@@ -359,15 +394,17 @@ def _review_fact(case: _Case) -> Fact:
 
 
 def _coverage_fact(case: _Case, standards: Sequence[Fact], ledger: Sequence[Fact]) -> Fact:
-    tally = _tally(case.required)
+    later = _later_in(case, case.required)
+    tally = _tally(case.required, later)
     return _fact(
         "coverage",
         "coverage",
-        _evidence_of(case.required),
+        [*_evidence_of(case.required), *(e for ids in later.values() for e in ids)],
         **tally,
         evidenced_ratio=_ratio(sum(s.evidenced for s in case.required), len(case.required)),
         unit_evidenced_ratio=_ratio(
-            len({s.under for s in case.required if s.evidenced}), int(str(tally["units"]))
+            len({s.under for s in case.required if s.evidenced} | set(later)),
+            int(str(tally["units"])),
         ),
         min_stage_unit_ratio=min((_float(f, "unit_ratio") for f in ledger), default=1.0),
         standards=len(standards),
@@ -378,11 +415,18 @@ def _coverage_fact(case: _Case, standards: Sequence[Fact], ledger: Sequence[Fact
     )
 
 
-def _tally(group: Sequence[StatementFacts]) -> dict[str, object]:
-    """Counts over a group of required statements; a unit is the node statements sit under."""
+def _later_in(case: _Case, group: Sequence[StatementFacts]) -> dict[str, tuple[str, ...]]:
+    """``case.later_units`` restricted to the units of ``group``."""
+    units = {s.under for s in group}
+    return {unit: ids for unit, ids in case.later_units.items() if unit in units}
+
+
+def _tally(group: Sequence[StatementFacts], later: Collection[str] = ()) -> dict[str, object]:
+    """Counts over a group of required statements; a unit is the node statements sit under,
+    met when one of them is met or when practice of a later stage is shown in it (``later``)."""
     met = sum(s.met for s in group)
     units = len({s.under for s in group})
-    units_met = len({s.under for s in group if s.met})
+    units_met = len({s.under for s in group if s.met} | set(later))
     return {
         "required": len(group),
         "met": met,
@@ -408,18 +452,21 @@ def _standard_facts(case: _Case) -> list[Fact]:
     for node in case.framework.standards:
         group = groups.get(node.id, [])
         if group:
-            facts.append(_standard_fact(node.id, node.number or "", group))
+            later = _later_in(case, group)
+            facts.append(_standard_fact(node.id, node.number or "", group, later))
     return facts
 
 
-def _standard_fact(node_id: str, number: str, group: list[StatementFacts]) -> Fact:
+def _standard_fact(
+    node_id: str, number: str, group: list[StatementFacts], later: dict[str, tuple[str, ...]]
+) -> Fact:
     return _fact(
         "standard",
         f"standard:{node_id}",
-        _evidence_of(group),
+        [*_evidence_of(group), *(e for ids in later.values() for e in ids)],
         standard=node_id,
         number=number,
-        **_tally(group),
+        **_tally(group, later),
     )
 
 
@@ -484,7 +531,10 @@ def _level_fact(level: str, rank: int, group: list[StatementFacts]) -> Fact:
     )
 
 
-def _objectives_fact(review: Review) -> Fact:
+def _objectives_fact(case: _Case) -> Fact:
+    """Objective outcomes; the evidence behind them is what they cite from within the cycle."""
+    review = case.review
+    window = {item.id for item in case.window}
     outcomes = [o.outcome for o in review.objectives]
     counts = {key: outcomes.count(key) for key in ("exceeded", "met", "partially-met", "not-met")}
     not_assessed = outcomes.count("not-assessed")
@@ -492,7 +542,7 @@ def _objectives_fact(review: Review) -> Fact:
     return _fact(
         "objectives",
         "objectives",
-        (eid for o in review.objectives for eid in o.evidence),
+        (eid for o in review.objectives for eid in o.evidence if eid in window),
         count=len(outcomes),
         assessed=assessed,
         exceeded=counts["exceeded"],

@@ -21,8 +21,10 @@ from pydantic import (
 from schemas._base import DottedId, Frozen, Slug
 
 __all__ = [
+    "INVARIANTS",
     "STATUSES",
     "FactSettings",
+    "InvariantSettings",
     "Parameter",
     "Pattern",
     "Purpose",
@@ -35,6 +37,16 @@ __all__ = [
 
 Status = Literal["insufficient_evidence", "needs_human_review"]
 STATUSES: tuple[str, ...] = ("insufficient_evidence", "needs_human_review")
+INVARIANTS: tuple[str, ...] = (
+    "totality",
+    "determinism",
+    "monotonicity",
+    "cumulative-stages",
+    "protected-absence",
+    "explanation-completeness",
+    "next-step-soundness",
+)
+"""The domain invariants ``appraise check`` knows (``engine.invariants``)."""
 ParamName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
@@ -96,6 +108,22 @@ class Resolution(Frozen):
     rationale: str | None = None
 
 
+class InvariantSettings(Frozen):
+    """Which domain invariants the rule set promises, and how its results are ordered for them."""
+
+    check: tuple[Slug, ...] = Field(min_length=1, description="Names from ``INVARIANTS``.")
+    order: tuple[str, ...] = Field(
+        min_length=2,
+        description="Ratings (and any status that has a place among them), worst first.",
+    )
+    incomparable: tuple[str, ...] = Field(
+        default=(),
+        description="Statuses that are neither better nor worse than any result; "
+        "comparisons involving them are not checked.",
+    )
+    rationale: str | None = None
+
+
 class FactSettings(Frozen):
     """How facts are derived for this rule set."""
 
@@ -126,3 +154,4 @@ class RuleSet(Frozen):
     parameters: dict[ParamName, Parameter] = Field(default_factory=dict)
     rules: tuple[Rule, ...] = Field(min_length=1)
     resolution: Resolution
+    invariants: InvariantSettings | None = None

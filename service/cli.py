@@ -15,7 +15,7 @@ from schemas.framework import Framework
 from schemas.recommendation import Recommendation
 from schemas.review import Review
 from schemas.ruleset import RuleSet
-from service import cli_audit, cli_service
+from service import cli_audit, cli_check, cli_service
 
 __all__ = ["main"]
 
@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="the JSON Schema of an input file format")
     schema.add_argument("name", choices=sorted(SCHEMAS))
     schema.set_defaults(run=cmd_schema)
+    cli_check.add_commands(commands)
     cli_audit.add_commands(commands)
     cli_service.add_commands(commands)
     return parser

@@ -10,12 +10,13 @@ import pytest
 import yaml
 
 from engine.catalogue import Catalogue
+from engine.changes import apply_changes
 from engine.compiler import compile_ruleset
 from engine.evaluate import NO_PROPOSAL, Evaluator, input_hash
 from engine.explain import recommend
 from engine.rulesets import RuleSets
-from schemas.recommendation import Change, Recommendation
-from schemas.review import EvidenceItem, Review, Tag
+from schemas.recommendation import Recommendation
+from schemas.review import Review
 from schemas.ruleset import RuleSet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,40 +27,6 @@ RULESETS = RuleSets(CATALOGUE)
 def case_review(name: str) -> Review:
     path = ROOT / "rules" / "hampshire" / "cases" / f"{name}.yaml"
     return Review.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))["review"])
-
-
-def apply_change(review: Review, change: Change, n: int) -> Review:
-    """Apply a next step the way an appraiser would: a test-side reading of the Change."""
-    if change.kind == "objective-outcome":
-        objectives = tuple(
-            o.model_copy(update={"outcome": change.outcome}) if o.id == change.objective else o
-            for o in review.objectives
-        )
-        return review.model_copy(update={"objectives": objectives})
-    if change.kind == "resolve-concern":
-        evidence = tuple(
-            e.model_copy(
-                update={
-                    "tags": tuple(
-                        t
-                        for t in e.tags
-                        if t.statement != change.statement or t.polarity == "strength"
-                    )
-                }
-            )
-            for e in review.evidence
-        )
-        return review.model_copy(update={"evidence": evidence})
-    tags = (Tag(statement=change.statement, modality=change.modality),) if change.statement else ()
-    kinds = ("lesson-observation", "pupil-progress-data", "pupil-views")
-    item = EvidenceItem(
-        id=f"new-{n}",
-        kind=change.evidence_kind or kinds[n % 3],  # type: ignore[arg-type]
-        date=review.cycle_end - dt.timedelta(days=n),
-        recorded_by="a-02",
-        tags=tags,
-    )
-    return review.model_copy(update={"evidence": (*review.evidence, item)})
 
 
 @pytest.mark.parametrize(
@@ -77,10 +44,7 @@ def test_next_steps_reach_the_band_they_promise(name: str) -> None:
     rec = recommend(evaluator, review)
     steps = rec.next_steps
     assert steps.confirmed and steps.changes and steps.target
-    changed = review
-    for n, change in enumerate(steps.changes):
-        changed = apply_change(changed, change, n)
-    after = evaluator.decide(changed)
+    after = evaluator.decide(apply_changes(review, steps.changes))
     assert after.rating is not None
     assert evaluator.scale.index(after.rating) >= evaluator.scale.index(steps.target)
 

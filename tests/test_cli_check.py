@@ -1,0 +1,115 @@
+"""``appraise check``: verdicts, counterexamples that `appraise recommend` accepts, exit codes."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from engine.rulesets import RuleSets
+from service.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+INVERTED = (
+    "where: [standards_with_concerns > param.max_standards_with_concerns]",
+    "where: [standards_with_concerns < param.max_standards_with_concerns]",
+)
+
+
+def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run ``appraise check``; a failed check exits 1 after printing its report."""
+    try:
+        code = main(["check", *argv])
+    except SystemExit as exc:
+        code = int(str(exc.code))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def broken_hampshire(tmp_path: Path) -> Path:
+    text = (ROOT / "rules" / "hampshire" / "ruleset.yaml").read_text(encoding="utf-8")
+    assert text.count(INVERTED[0]) == 1
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text.replace(*INVERTED), encoding="utf-8")
+    return path
+
+
+def test_a_shipped_rule_set_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = check(capsys, "rules/isp/ruleset.yaml", "--max-examples", "5")
+    assert code == 0, out
+    assert "  pass  totality" in out and "  skip  cumulative-stages" in out
+    assert "rules fired" in out and "isp.exceeding.leading-practice" in out
+    assert out.rstrip().endswith("ok")
+
+
+def test_a_rule_set_by_id_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = check(capsys, "wales-leaders", "--max-examples", "3", "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["ruleset"] == "wales-leaders"
+    verdicts = {i["name"]: i["status"] for i in report["invariants"]}
+    assert verdicts["monotonicity"] == "pass"
+    assert verdicts["cumulative-stages"] == "not-declared"
+    coverage = report["coverage"]
+    assert coverage["golden_cases"] >= 6 and coverage["generated_reviews"] > 0
+    fired = set(coverage["fired_by_golden"]) | set(coverage["fired_by_generated"])
+    rules = {rule.id for rule in RuleSets().load("wales-leaders").rules}
+    assert fired and not set(coverage["never_fired"]) & fired
+    assert fired | set(coverage["never_fired"]) == rules
+
+
+def test_a_broken_rule_set_fails_with_a_counterexample_recommend_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = check(capsys, str(broken_hampshire(tmp_path)), "--max-examples", "20")
+    assert code == 1
+    assert "  FAIL  monotonicity" in out and "results: not-met -> achieved" in out
+    assert out.rstrip().endswith("FAILED")
+    review = tmp_path / "counterexample.yaml"
+    review.write_text(_counterexample(out, "monotonicity"), encoding="utf-8")
+    code, shown, err = check_recommend(capsys, str(review))
+    assert code == 0, err
+    # The shipped rule set, which `recommend` uses, rates the counterexample as it should.
+    assert "Draft rating: Achieved expectations" in shown
+
+
+def check_recommend(capsys: pytest.CaptureFixture[str], path: str) -> tuple[int, str, str]:
+    code = main(["recommend", path])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _counterexample(report: str, invariant: str) -> str:
+    """The YAML block printed under the failing invariant, dedented."""
+    lines = report.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"  FAIL  {invariant}"))
+    header = next(i for i in range(start, len(lines)) if "minimal counterexample" in lines[i])
+    block = []
+    for line in lines[header + 1 :]:
+        if not line.startswith(" " * 10):
+            break
+        block.append(line)
+    return textwrap.dedent("\n".join(block)) + "\n"
+
+
+def test_compile_problems_are_diagnostics_and_fail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "rules" / "isp" / "ruleset.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text.replace("    - monotonicity\n", "    - monotony\n"), encoding="utf-8")
+    code, out, _ = check(capsys, str(path))
+    assert code == 1
+    assert "unknown-invariant: unknown invariant 'monotony'" in out
+    assert f"{path}:" in out or "ruleset.yaml:" in out
+
+
+def test_unknown_rule_set_id_is_not_found(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = check(capsys, "hampshir")
+    assert code == 2 and "no rule set 'hampshir'" in err
+
+
+def test_missing_file_is_not_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = check(capsys, str(tmp_path / "nope.yaml"))
+    assert code == 2 and "no rule-set file" in err

@@ -1,0 +1,224 @@
+"""Each invariant catches a deliberately broken copy of a shipped rule set, with a minimal case.
+
+Determinism and explanation completeness cannot be broken by a rule set (rules only see facts,
+which are derived order-free and cite evidence themselves), so for those two the copy is shipped
+unchanged and fact derivation is broken instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+import engine.facts
+from engine.catalogue import Catalogue
+from engine.compiler import compile_ruleset, load_ruleset
+from engine.evaluate import Evaluator
+from engine.facts import StatementFacts
+from engine.invariants import Checker, Violation, run_invariant
+from schemas.review import PROTECTED_ABSENCE
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = Catalogue()
+
+
+def broken_copy(tmp_path: Path, framework: str, edits: Sequence[tuple[str, str]]) -> Path:
+    """A copy of ``rules/<framework>/ruleset.yaml`` with each ``old`` text replaced by ``new``."""
+    text = (ROOT / "rules" / framework / "ruleset.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, f"edit does not apply: {old!r}"
+        text = text.replace(old, new)
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def checker_for(path: Path) -> Checker:
+    ruleset, framework = load_ruleset(path, CATALOGUE)
+    return Checker(Evaluator(compile_ruleset(ruleset, framework)))
+
+
+def caught(path: Path, name: str, max_examples: int = 100) -> Violation:
+    violation = run_invariant(checker_for(path), name, max_examples=max_examples, seed=0)
+    assert violation is not None, f"{name} did not catch the broken copy"
+    assert violation.invariant == name
+    return violation
+
+
+def assert_plain_year(violation: Violation) -> None:
+    """The shrunk review carries nothing the failure does not need."""
+    review = violation.review
+    assert not review.conduct.concern and not review.circumstances.in_capability
+    assert review.circumstances.absences == ()
+
+
+# --- totality --------------------------------------------------------------------------------
+
+PERCENT_OF_A_NAME = (
+    "reason: The cumulative requirement of the stage is met and the objectives are acceptable.",
+    'reason: "The requirement is met ({stage.name|percent})."',
+)
+
+
+def test_totality_catches_a_reason_that_cannot_be_rendered(tmp_path: Path) -> None:
+    violation = caught(broken_copy(tmp_path, "hampshire", [PERCENT_OF_A_NAME]), "totality")
+    assert "ValueError" in violation.message and "meets-stage" in violation.message
+    assert violation.review.objectives == ()  # achieved needs no objective when none is assessed
+    assert_plain_year(violation)
+
+
+# --- monotonicity ----------------------------------------------------------------------------
+
+CONCERNS_INVERTED = (
+    "where: [standards_with_concerns > param.max_standards_with_concerns]",
+    "where: [standards_with_concerns < param.max_standards_with_concerns]",
+)
+
+
+def test_monotonicity_catches_a_comparison_the_wrong_way_round(tmp_path: Path) -> None:
+    violation = caught(broken_copy(tmp_path, "hampshire", [CONCERNS_INVERTED]), "monotonicity")
+    assert violation.results == ("not-met", "achieved")
+    assert violation.message.startswith("added a concern")
+    assert violation.variant is not None
+    assert not any(t.polarity == "concern" for e in violation.review.evidence for t in e.tags)
+    assert_plain_year(violation)
+
+
+# --- cumulative stages -----------------------------------------------------------------------
+
+SENIOR_SHORTCUT = (
+    "  - id: hampshire.objectives.none-assessed\n",
+    """  - id: hampshire.rating.senior-achieved
+    description: The upper pay range is drafted achieved on evidence at any modality (the slip).
+    source: a deliberately broken copy
+    when:
+      - fact: review
+        where: [stage_rank >= 3]
+      - fact: coverage
+        where: [unit_evidenced_ratio >= param.min_judgeable_ratio]
+    then: {propose: achieved}
+    reason: Senior teacher.
+  - id: hampshire.objectives.none-assessed
+""",
+)
+NOT_MET_ONLY_EARLY = (
+    """        where: [name == below-expectations]
+    then: {propose: not-met}""",
+    """        where: [name == below-expectations]
+      - fact: review
+        where: [stage_rank < 3]
+    then: {propose: not-met}""",
+)
+
+
+def test_cumulative_stages_catches_a_lighter_bar_for_later_stages(tmp_path: Path) -> None:
+    path = broken_copy(tmp_path, "hampshire", [SENIOR_SHORTCUT, NOT_MET_ONLY_EARLY])
+    violation = caught(path, "cumulative-stages", max_examples=150)
+    assert violation.results == ("not-met", "achieved")
+    assert violation.variant is not None
+    assert violation.review.stage in ("ect1", "ect2", "mpr")
+    assert violation.variant.stage in ("upr1", "upr2-3", "lp", "adh")
+    assert violation.review.evidence == violation.variant.evidence
+    assert_plain_year(violation)
+
+
+# --- protected absence -----------------------------------------------------------------------
+
+ABSENCE_AS_WEAKNESS = (
+    """          - worked_fraction < param.min_worked_fraction
+    then: {status: needs_human_review}""",
+    """          - worked_fraction < param.min_worked_fraction
+    then: {propose: weak}""",
+)
+
+
+def test_protected_absence_catches_absence_counted_against_the_teacher(tmp_path: Path) -> None:
+    violation = caught(broken_copy(tmp_path, "hgios4", [ABSENCE_AS_WEAKNESS]), "protected-absence")
+    assert violation.results[1] == "weak" and violation.results[0] != "weak"
+    assert violation.variant is not None
+    (added,) = violation.variant.circumstances.absences
+    assert added.type in PROTECTED_ABSENCE
+    assert_plain_year(violation)
+
+
+# --- next-step soundness ---------------------------------------------------------------------
+
+TWO_RECORDERS = (
+    "  - id: hampshire.evidence.thin-coverage\n",
+    """  - id: hampshire.evidence.one-recorder
+    description: Evidence recorded by one person only is not enough to judge.
+    source: a school's own moderation policy
+    when:
+      - fact: sufficiency
+        where: [recorders < 2]
+    then: {status: insufficient_evidence}
+    reason: All the evidence was recorded by one person.
+  - id: hampshire.evidence.thin-coverage
+""",
+)
+
+
+def test_next_step_soundness_catches_steps_that_need_more_than_they_say(tmp_path: Path) -> None:
+    """The engine confirms its steps with evidence recorded by a separate 'next-step' recorder;
+    a rule counting recorders makes the steps, applied as written, fall short."""
+    path = broken_copy(tmp_path, "hampshire", [TWO_RECORDERS])
+    violation = caught(path, "next-step-soundness", max_examples=10)
+    assert violation.results == ("insufficient_evidence", "insufficient_evidence")
+    assert {e.recorded_by for e in violation.review.evidence} == {"a-01"}
+    assert_plain_year(violation)
+
+
+# --- determinism and explanation completeness: broken fact derivation ------------------------
+
+
+def _last_tag_wins(
+    blank: StatementFacts, marks: list[tuple[engine.facts.Tag, str]], rank: dict[str, int]
+) -> StatementFacts:
+    """The original, except that the last strength tag seen, not the strongest, counts."""
+    fact = ORIGINAL_STATEMENT(blank, marks, rank)
+    strengths = [t.modality for t, _ in marks if t.polarity == "strength"]
+    if not strengths or fact.required is None:
+        return fact
+    best = strengths[-1]
+    met = rank[best] >= rank[fact.required]
+    return StatementFacts(**{**_fields(fact), "best": best, "met": met})
+
+
+def _fields(fact: StatementFacts) -> dict[str, object]:
+    return {name: getattr(fact, name) for name in StatementFacts.__slots__}
+
+
+ORIGINAL_STATEMENT = engine.facts._statement
+
+
+def test_determinism_catches_order_dependent_fact_derivation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine.facts, "_statement", _last_tag_wins)
+    violation = caught(broken_copy(tmp_path, "hgios4", []), "determinism")
+    assert violation.variant is not None
+    assert sorted(e.id for e in violation.review.evidence) == sorted(
+        e.id for e in violation.variant.evidence
+    )
+    assert_plain_year(violation)
+
+
+ORIGINAL_SUFFICIENCY = engine.facts._sufficiency_fact
+
+
+def _cites_excluded(case: engine.facts._Case, excluded: int) -> engine.facts.Fact:
+    fact = ORIGINAL_SUFFICIENCY(case, excluded)
+    return {**fact, "evidence": sorted(item.id for item in case.review.evidence)}
+
+
+def test_explanation_completeness_catches_citing_excluded_evidence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine.facts, "_sufficiency_fact", _cites_excluded)
+    violation = caught(broken_copy(tmp_path, "isp", []), "explanation-completeness")
+    assert "excluded as outside the cycle" in violation.message
+    excluded = [e for e in violation.review.evidence if e.date < violation.review.cycle_start]
+    assert len(excluded) == 1
+    assert_plain_year(violation)
