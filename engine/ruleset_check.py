@@ -16,6 +16,7 @@ from engine.compiler import RuleSetError, compile_ruleset, load_ruleset
 from engine.errors import InputError
 from engine.evaluate import Evaluator
 from engine.invariants import Checker, Violation, applies, run_invariant
+from engine.static_checks import check_ruleset
 from schemas.diagnostics import Diagnostic
 from schemas.review import Review
 from schemas.ruleset import INVARIANTS, RuleSet
@@ -79,12 +80,9 @@ class CheckReport:
 
 
 def gather_diagnostics(path: Path, catalogue: Catalogue) -> list[Diagnostic]:
-    """Every problem found in the rule-set file, sorted by place (compile diagnostics today)."""
-    try:
-        load_ruleset(path, catalogue)
-    except RuleSetError as exc:
-        return list(exc.diagnostics)
-    return []
+    """Every problem found in the rule-set file, sorted by place: what stops it compiling, and
+    what the static checks find in a rule set that compiles (rules that never fire, …)."""
+    return check_ruleset(path, catalogue)
 
 
 def run_checks(
@@ -92,9 +90,10 @@ def run_checks(
 ) -> CheckReport:
     """Diagnose the rule set; if it compiles, check its declared invariants and its coverage."""
     diagnostics = gather_diagnostics(path, catalogue)
-    if diagnostics:
+    try:
+        ruleset, framework = load_ruleset(path, catalogue)
+    except RuleSetError:
         return CheckReport(str(path), None, tuple(diagnostics), seed=seed)
-    ruleset, framework = load_ruleset(path, catalogue)
     evaluator = Evaluator(compile_ruleset(ruleset, framework))
     checker = Checker(evaluator)
     results = tuple(_run(checker, name, max_examples, seed) for name in INVARIANTS)
@@ -105,6 +104,8 @@ def run_checks(
             golden.update({f.rule for f in evaluator.decide(review).firings})
         except InputError:  # an invalid golden case fails the golden tests, not the coverage
             continue
+        except Exception:  # the rule set broke on it: the totality result above says so
+            continue
         cases += 1
     coverage = Coverage(
         rules=tuple(rule.id for rule in ruleset.rules),
@@ -114,7 +115,7 @@ def run_checks(
         generated_reviews=checker.reviews,
         results=dict(sorted(checker.results.items())),
     )
-    return CheckReport(str(path), ruleset, (), results, coverage, seed)
+    return CheckReport(str(path), ruleset, tuple(diagnostics), results, coverage, seed)
 
 
 def _run(checker: Checker, name: str, max_examples: int, seed: int) -> InvariantResult:

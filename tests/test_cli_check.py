@@ -12,9 +12,12 @@ from engine.rulesets import RuleSets
 from service.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-INVERTED = (
-    "where: [standards_with_concerns > param.max_standards_with_concerns]",
-    "where: [standards_with_concerns < param.max_standards_with_concerns]",
+# A reason that formats a stage name as a percentage compiles, but fails on every review that
+# reaches the rule: totality catches it at once, whatever Hypothesis draws. (Monotonicity and the
+# other invariants are caught by tests/testkit/test_broken_rulesets.py.)
+UNRENDERABLE = (
+    "reason: The cumulative requirement of the stage is met and the objectives are acceptable.",
+    'reason: "The requirement is met ({stage.name|percent})."',
 )
 
 
@@ -30,9 +33,9 @@ def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str
 
 def broken_hampshire(tmp_path: Path) -> Path:
     text = (ROOT / "rules" / "hampshire" / "ruleset.yaml").read_text(encoding="utf-8")
-    assert text.count(INVERTED[0]) == 1
+    assert text.count(UNRENDERABLE[0]) == 1
     path = tmp_path / "ruleset.yaml"
-    path.write_text(text.replace(*INVERTED), encoding="utf-8")
+    path.write_text(text.replace(*UNRENDERABLE), encoding="utf-8")
     return path
 
 
@@ -64,10 +67,10 @@ def test_a_broken_rule_set_fails_with_a_counterexample_recommend_accepts(
 ) -> None:
     code, out, _ = check(capsys, str(broken_hampshire(tmp_path)), "--max-examples", "20")
     assert code == 1
-    assert "  FAIL  monotonicity" in out and "results: not-met -> achieved" in out
+    assert "  FAIL  totality" in out and "ValueError" in out
     assert out.rstrip().endswith("FAILED")
     review = tmp_path / "counterexample.yaml"
-    review.write_text(_counterexample(out, "monotonicity"), encoding="utf-8")
+    review.write_text(_counterexample(out, "totality"), encoding="utf-8")
     code, shown, err = check_recommend(capsys, str(review))
     assert code == 0, err
     # The shipped rule set, which `recommend` uses, rates the counterexample as it should.
@@ -113,3 +116,26 @@ def test_unknown_rule_set_id_is_not_found(capsys: pytest.CaptureFixture[str]) ->
 def test_missing_file_is_not_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = check(capsys, str(tmp_path / "nope.yaml"))
     assert code == 2 and "no rule-set file" in err
+
+
+def test_a_rule_that_can_never_fire_fails_the_check_but_the_invariants_still_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "rules" / "isp" / "ruleset.yaml").read_text(encoding="utf-8")
+    dead = (
+        "  - id: isp.dead.example\n"
+        "    description: can never fire\n"
+        "    source: test\n"
+        "    when:\n"
+        "      - fact: coverage\n"
+        "        where: [ratio > 0.9, ratio < 0.5]\n"
+        "    then: {propose: meeting}\n"
+        "    reason: never\n"
+    )
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text.replace("\nresolution:", "\n" + dead + "resolution:"), encoding="utf-8")
+    code, out, _ = check(capsys, str(path), "--max-examples", "5")
+    assert code == 1
+    assert "never-fires: 'ratio < 0.5' contradicts 'ratio > 0.9'" in out
+    assert "pass  totality" in out, "a static finding does not stop the invariants being checked"
+    assert "isp.dead.example" in out and "NEVER FIRED" in out
