@@ -14,8 +14,8 @@ from engine._durable import RawFiring
 from engine._plain import PlainRuleset
 from engine.facts import derive_facts
 from engine.rulesets import RuleSets
+from engine.testing import reviews
 from schemas.review import Review
-from tests.property.test_totality import reviews
 
 RULESETS = RuleSets()
 CASES = sorted(Path("rules").glob("*/cases/*.yaml"))
