@@ -164,7 +164,7 @@ def test_next_step_soundness_catches_steps_that_need_more_than_they_say(tmp_path
     """The engine confirms its steps with evidence recorded by a separate 'next-step' recorder;
     a rule counting recorders makes the steps, applied as written, fall short."""
     path = broken_copy(tmp_path, "hampshire", [TWO_RECORDERS])
-    violation = caught(path, "next-step-soundness", max_examples=10)
+    violation = caught(path, "next-step-soundness", max_examples=30)
     assert violation.results == ("insufficient_evidence", "insufficient_evidence")
     assert {e.recorded_by for e in violation.review.evidence} == {"a-01"}
     assert_plain_year(violation)
@@ -217,7 +217,7 @@ def test_explanation_completeness_catches_citing_excluded_evidence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engine.facts, "_sufficiency_fact", _cites_excluded)
-    violation = caught(broken_copy(tmp_path, "isp", []), "explanation-completeness")
+    violation = caught(broken_copy(tmp_path, "isp", []), "explanation-completeness", 200)
     assert "excluded as outside the cycle" in violation.message
     excluded = [e for e in violation.review.evidence if e.date < violation.review.cycle_start]
     assert len(excluded) == 1
