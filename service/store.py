@@ -20,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    Select,
     String,
     Text,
     TypeDecorator,
@@ -345,10 +346,7 @@ def find_records(
         query = query.where(DecisionRecordRow.created_by == owner)
     if subject is not None:
         query = query.where(DecisionRecordRow.subject == subject)
-    if cycle_on is not None:
-        query = query.where(
-            DecisionRecordRow.cycle_start <= cycle_on, DecisionRecordRow.cycle_end >= cycle_on
-        )
+    query = _in_cycle(query, cycle_on)
     rows = list(session.scalars(query))
     finals = {k: v.rating for k, v in _standing_decisions(session, [r.id for r in rows]).items()}
     return [
@@ -478,16 +476,20 @@ def decided_records(
         .where(DecisionRecordRow.id.not_in(corrected))
         .order_by(DecisionRecordRow.created_at, DecisionRecordRow.id)
     )
-    if cycle_on is not None:
-        query = query.where(
-            DecisionRecordRow.cycle_start <= cycle_on, DecisionRecordRow.cycle_end >= cycle_on
-        )
+    query = _in_cycle(query, cycle_on)
     if framework is not None:
         query = query.where(DecisionRecordRow.framework == framework)
     records = list(session.scalars(query))
     finals = _standing_decisions(session, [r.id for r in records])
     decided = [(r, finals[r.id]) for r in records if r.id in finals]
     return decided, len(records) - len(decided)
+
+
+def _in_cycle(query: Select[Any], day: dt.date | None) -> Select[Any]:
+    """Only records whose review cycle contains ``day`` (all of them when it is None)."""
+    if day is None:
+        return query
+    return query.where(DecisionRecordRow.cycle_start <= day, DecisionRecordRow.cycle_end >= day)
 
 
 def _standing_decisions(session: Session, record_ids: Sequence[str]) -> dict[str, FinalDecisionRow]:
