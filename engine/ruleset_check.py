@@ -25,7 +25,6 @@ __all__ = [
     "CheckReport",
     "Coverage",
     "InvariantResult",
-    "gather_diagnostics",
     "golden_cases",
     "review_yaml",
     "run_checks",
@@ -79,17 +78,11 @@ class CheckReport:
         return not self.diagnostics and all(i.status != "fail" for i in self.invariants)
 
 
-def gather_diagnostics(path: Path, catalogue: Catalogue) -> list[Diagnostic]:
-    """Every problem found in the rule-set file, sorted by place: what stops it compiling, and
-    what the static checks find in a rule set that compiles (rules that never fire, …)."""
-    return check_ruleset(path, catalogue)
-
-
 def run_checks(
     path: Path, catalogue: Catalogue, *, max_examples: int = 100, seed: int = 0
 ) -> CheckReport:
     """Diagnose the rule set; if it compiles, check its declared invariants and its coverage."""
-    diagnostics = gather_diagnostics(path, catalogue)
+    diagnostics = check_ruleset(path, catalogue)  # compile problems and static findings
     try:
         ruleset, framework = load_ruleset(path, catalogue)
     except RuleSetError:
