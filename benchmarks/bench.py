@@ -10,20 +10,18 @@ interpretation of the same compiled rules on the same facts) next to the absolut
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import json
-import os
-import platform
-import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import yaml
+from inputs import hampshire_review
+from measure import Report, Row, machine, ms, rss_mb, table, timings
 
 from engine import compiler
 from engine._plain import PlainRuleset
@@ -34,101 +32,7 @@ from engine.explain import recommend
 from engine.facts import derive_facts
 from engine.reviews import validate_review
 from engine.rulesets import RuleSets
-from engine.stages import stage_requirement
-from schemas.framework import Framework
-from schemas.review import EVIDENCE_KINDS, EvidenceItem, Objective, Review, Tag
-
-
-@dataclass
-class Row:
-    """One line of the table: what was measured, its figures, and the target it is held to."""
-
-    name: str
-    figures: dict[str, float]
-    unit: str
-    target: str = ""
-    met: bool | None = None
-
-
-@dataclass
-class Report:
-    machine: dict[str, str | int]
-    rows: list[Row] = field(default_factory=list)
-
-
-# --- inputs -----------------------------------------------------------------------------------
-
-
-def hampshire_review(framework: Framework, *, items: int = 60, stage: str = "mpr") -> Review:
-    """A Hampshire review at ``stage`` with ``items`` evidence items spread over its requirement."""
-    required = stage_requirement(framework, stage).items
-    start = dt.date(2025, 9, 1)
-    evidence = []
-    for i in range(items):
-        picks = [required[(i * 7 + k * 13) % len(required)] for k in range(5)]
-        tags = tuple(
-            Tag(
-                statement=r.statement,
-                modality=r.modality,
-                polarity="concern" if (i + k) % 23 == 0 else "strength",
-            )
-            for k, r in enumerate(picks)
-        )
-        evidence.append(
-            EvidenceItem(
-                id=f"e{i:03d}",
-                kind=EVIDENCE_KINDS[i % len(EVIDENCE_KINDS)],
-                date=start + dt.timedelta(days=(i * 5) % 300),
-                recorded_by="a-01",
-                tags=tags,
-            )
-        )
-    objectives = tuple(
-        Objective(id=f"o{i}", text="objective", outcome=("met", "exceeded", "met")[i])
-        for i in range(3)
-    )
-    return Review(
-        framework=framework.id,
-        subject="t-bench",
-        appraiser="a-01",
-        cycle_start=start,
-        cycle_end=dt.date(2026, 7, 31),
-        stage=stage,
-        evidence=tuple(evidence),
-        objectives=objectives,
-    )
-
-
-# --- measuring --------------------------------------------------------------------------------
-
-
-def timings(step: Callable[[], object], runs: int, warmup: int = 50) -> list[float]:
-    """Seconds per call of ``step``, ``runs`` times after ``warmup`` calls."""
-    for _ in range(warmup):
-        step()
-    gc.collect()
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        step()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def ms(samples: list[float]) -> dict[str, float]:
-    """Median and p99 in milliseconds."""
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return {"median_ms": statistics.median(ordered) * 1000, "p99_ms": p99 * 1000}
-
-
-def rss_mb() -> float:
-    """Resident memory now (Linux /proc), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
+from schemas.review import Review
 
 # --- the benchmarks ---------------------------------------------------------------------------
 
@@ -236,25 +140,6 @@ def bench_memory(rulesets: RuleSets, evaluations: int) -> Iterator[Row]:
 
 
 # --- the table --------------------------------------------------------------------------------
-
-
-def machine() -> dict[str, str | int]:
-    return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count() or 0,
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
-
-
-def table(report: Report) -> str:
-    lines = [f"machine: {report.machine}", ""]
-    for row in report.rows:
-        figures = "  ".join(f"{k}={v:.3f}" for k, v in row.figures.items())
-        verdict = "" if row.met is None else ("  MET" if row.met else "  NOT MET")
-        target = f"  [target {row.target}]{verdict}" if row.target else ""
-        lines.append(f"{row.name}\n    {figures}{target}")
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
