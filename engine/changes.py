@@ -1,8 +1,8 @@
 """Next steps as a person applies them: each ``Change`` read from its own fields, nothing else.
 
-``engine.next_steps`` confirms its steps with its own evaluation; next-step soundness
-(``engine.invariants``) applies the published changes with this reading and checks they reach
-the band they promise.
+``engine.next_steps`` searches and confirms its steps with this reading, and next-step
+soundness (``engine.invariants``) applies the published changes with it and checks they reach
+the band they promise: what is confirmed is what a person would do.
 """
 
 from __future__ import annotations

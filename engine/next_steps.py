@@ -3,18 +3,20 @@
 Candidates come from the facts (unmet required statements, concerns, missing evidence sources,
 objective outcomes, next-stage statements), ordered so the most relevant come first. The engine
 then finds the shortest prefix that reaches the target, drops any change that is not needed,
-and confirms the final set once more: nothing here guesses what the rules would do.
+and confirms the final set once more: nothing here guesses what the rules would do. Changes are
+applied with ``engine.changes.apply_changes``, the reading a person (and next-step soundness)
+uses, so what is confirmed is what is published.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
+from engine.changes import apply_changes
 from engine.evaluate import Decision, Evaluator
 from engine.facts import StatementFacts
 from schemas.recommendation import Change, NextSteps
-from schemas.review import SOURCE_KIND_OF, EvidenceItem, Objective, Review, Tag
+from schemas.review import SOURCE_KIND_OF, Review
 
 __all__ = ["propose_next_steps"]
 
@@ -24,14 +26,8 @@ _REPRESENTATIVE_KIND = {
     "quantitative-data": "pupil-progress-data",
     "peoples-views": "pupil-views",
 }
-_ROTATION = ("lesson-observation", "pupil-progress-data", "pupil-views")
+_Reaches = Callable[[Sequence[Change]], bool]
 _OUTCOME_ORDER = ("not-assessed", "not-met", "partially-met", "met", "exceeded")
-
-
-@dataclass(frozen=True)
-class _Step:
-    change: Change
-    apply: Callable[[Review, int], Review]
 
 
 def propose_next_steps(evaluator: Evaluator, review: Review, decision: Decision) -> NextSteps:
@@ -45,8 +41,8 @@ def propose_next_steps(evaluator: Evaluator, review: Review, decision: Decision)
     target = _target(evaluator, decision)
     steps = list(_candidates(evaluator, review, decision, target))
 
-    def reaches(chosen: Sequence[_Step]) -> bool:
-        changed = _apply(review, chosen)
+    def reaches(chosen: Sequence[Change]) -> bool:
+        changed = apply_changes(review, chosen)
         return evaluator.decide(changed, validate=False).rank(scale) >= scale.index(target)
 
     if not steps or not reaches(steps):
@@ -61,7 +57,7 @@ def propose_next_steps(evaluator: Evaluator, review: Review, decision: Decision)
     return NextSteps(
         target=target,
         confirmed=reaches(chosen),
-        changes=tuple(s.change for s in chosen),
+        changes=tuple(chosen),
         note=note,
     )
 
@@ -74,7 +70,7 @@ def _target(evaluator: Evaluator, decision: Decision) -> str:
     return scale[scale.index(decision.rating) + 1]
 
 
-def _shortest_prefix(steps: list[_Step], reaches: Callable[[Sequence[_Step]], bool]) -> list[_Step]:
+def _shortest_prefix(steps: list[Change], reaches: _Reaches) -> list[Change]:
     low, high = 1, len(steps)
     while low < high:
         middle = (low + high) // 2
@@ -85,7 +81,7 @@ def _shortest_prefix(steps: list[_Step], reaches: Callable[[Sequence[_Step]], bo
     return steps[:low]
 
 
-def _prune(chosen: list[_Step], reaches: Callable[[Sequence[_Step]], bool]) -> list[_Step]:
+def _prune(chosen: list[Change], reaches: _Reaches) -> list[Change]:
     """Drop changes that are not needed, latest first, within a fixed budget of evaluations."""
     for step in list(reversed(chosen))[:MAX_PRUNING_EVALUATIONS]:
         trial = [s for s in chosen if s is not step]
@@ -94,18 +90,12 @@ def _prune(chosen: list[_Step], reaches: Callable[[Sequence[_Step]], bool]) -> l
     return chosen
 
 
-def _apply(review: Review, steps: Sequence[_Step]) -> Review:
-    for i, step in enumerate(steps):
-        review = step.apply(review, i)
-    return review
-
-
 # --- candidates ----------------------------------------------------------------------------
 
 
 def _candidates(
     evaluator: Evaluator, review: Review, decision: Decision, target: str
-) -> Iterator[_Step]:
+) -> Iterator[Change]:
     """Every kind of change, interleaved so that any short prefix holds some of each kind."""
     statements = decision.facts.statements
     groups = [
@@ -123,7 +113,7 @@ def _candidates(
     yield from _round_robin(groups)
 
 
-def _round_robin(groups: list[Iterator[_Step]]) -> Iterator[_Step]:
+def _round_robin(groups: list[Iterator[Change]]) -> Iterator[Change]:
     while groups:
         for group in list(groups):
             step = next(group, None)
@@ -137,24 +127,20 @@ def _modality_label(evaluator: Evaluator, modality: str | None) -> str:
     return evaluator.modality_labels[modality].lower() if modality else "not evidenced"
 
 
-def _evidence_step(evaluator: Evaluator, fact: StatementFacts, modality: str) -> _Step:
+def _evidence_step(evaluator: Evaluator, fact: StatementFacts, modality: str) -> Change:
     text = evaluator.statement_texts[fact.statement]
     now = _modality_label(evaluator, fact.best)
-    change = Change(
+    return Change(
         kind="evidence-statement",
         statement=fact.statement,
         modality=modality,
         text=f"Show {fact.statement} “{text}” {_modality_label(evaluator, modality)} (now: {now}).",
     )
 
-    def apply(review: Review, i: int) -> Review:
-        tag = Tag(statement=fact.statement, modality=modality, polarity="strength")
-        return _with_item(review, _ROTATION[i % len(_ROTATION)], i, (tag,))
 
-    return _Step(change, apply)
-
-
-def _required_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) -> Iterator[_Step]:
+def _required_steps(
+    evaluator: Evaluator, statements: dict[str, StatementFacts]
+) -> Iterator[Change]:
     """Unmet required statements, one per unit not yet met first, then the rest."""
     unmet = [f for f in statements.values() if f.required and not f.met]
     units_met = {f.under for f in statements.values() if f.required and f.met}
@@ -167,7 +153,7 @@ def _required_steps(evaluator: Evaluator, statements: dict[str, StatementFacts])
         yield _evidence_step(evaluator, fact, fact.required or "")
 
 
-def _raise_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) -> Iterator[_Step]:
+def _raise_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) -> Iterator[Change]:
     """Required statements shown at the strongest modality, for bands that ask for more."""
     ladder = [m.id for m in evaluator.framework.modalities.levels]
     top = ladder[-1]
@@ -176,7 +162,7 @@ def _raise_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) ->
             yield _evidence_step(evaluator, fact, top)
 
 
-def _beyond_steps(evaluator: Evaluator, review: Review, decision: Decision) -> Iterator[_Step]:
+def _beyond_steps(evaluator: Evaluator, review: Review, decision: Decision) -> Iterator[Change]:
     """Statements of the next stage, spread across standards."""
     next_stage = decision.facts.next_stage
     if not next_stage:
@@ -194,38 +180,18 @@ def _beyond_steps(evaluator: Evaluator, review: Review, decision: Decision) -> I
                 yield _evidence_step(evaluator, group.pop(0), stage.clause.own_modality)
 
 
-def _concern_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) -> Iterator[_Step]:
+def _concern_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) -> Iterator[Change]:
     texts = evaluator.statement_texts
     for fact in statements.values():
         if fact.concern:
-            change = Change(
+            yield Change(
                 kind="resolve-concern",
                 statement=fact.statement,
                 text=f"Resolve the concern recorded on {fact.statement} “{texts[fact.statement]}”.",
             )
-            yield _Step(change, _resolving(fact.statement))
 
 
-def _resolving(statement: str) -> Callable[[Review, int], Review]:
-    def apply(review: Review, _: int) -> Review:
-        evidence = tuple(
-            item.model_copy(
-                update={
-                    "tags": tuple(
-                        t
-                        for t in item.tags
-                        if not (t.statement == statement and t.polarity == "concern")
-                    )
-                }
-            )
-            for item in review.evidence
-        )
-        return review.model_copy(update={"evidence": evidence})
-
-    return apply
-
-
-def _source_steps(review: Review) -> Iterator[_Step]:
+def _source_steps(review: Review) -> Iterator[Change]:
     present = {
         SOURCE_KIND_OF[item.kind]
         for item in review.evidence
@@ -234,53 +200,22 @@ def _source_steps(review: Review) -> Iterator[_Step]:
     for source, kind in _REPRESENTATIVE_KIND.items():
         if source not in present:
             words = source.replace("-", " ").replace("peoples", "people's")
-            change = Change(
+            yield Change(
                 kind="more-evidence",
                 evidence_kind=kind,
                 text=f"Add evidence from {words} (for example {kind.replace('-', ' ')}).",
             )
-            yield _Step(change, _adding_item(kind))
 
 
-def _adding_item(kind: str) -> Callable[[Review, int], Review]:
-    def apply(review: Review, i: int) -> Review:
-        return _with_item(review, kind, i, ())
-
-    return apply
-
-
-def _objective_steps(review: Review, outcome: str) -> Iterator[_Step]:
+def _objective_steps(review: Review, outcome: str) -> Iterator[Change]:
     for objective in review.objectives:
         if objective.outcome == "not-assessed":
             continue
         if _OUTCOME_ORDER.index(objective.outcome) < _OUTCOME_ORDER.index(outcome):
             now = objective.outcome.replace("-", " ")
-            change = Change(
+            yield Change(
                 kind="objective-outcome",
                 objective=objective.id,
                 outcome=outcome,
                 text=f"Objective {objective.id} “{objective.text}”: {outcome} (now: {now}).",
             )
-            yield _Step(change, _with_outcome(objective, outcome))
-
-
-def _with_outcome(objective: Objective, outcome: str) -> Callable[[Review, int], Review]:
-    def apply(review: Review, _: int) -> Review:
-        objectives = tuple(
-            o.model_copy(update={"outcome": outcome}) if o.id == objective.id else o
-            for o in review.objectives
-        )
-        return review.model_copy(update={"objectives": objectives})
-
-    return apply
-
-
-def _with_item(review: Review, kind: str, i: int, tags: tuple[Tag, ...]) -> Review:
-    item = EvidenceItem(
-        id=f"next-step-{i + 1}",
-        kind=kind,
-        date=review.cycle_end,
-        recorded_by="next-step",
-        tags=tags,
-    )
-    return review.model_copy(update={"evidence": (*review.evidence, item)})

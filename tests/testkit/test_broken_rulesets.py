@@ -13,12 +13,15 @@ from pathlib import Path
 import pytest
 
 import engine.facts
+import engine.next_steps
 from engine.catalogue import Catalogue
+from engine.changes import apply_changes
 from engine.compiler import compile_ruleset, load_ruleset
 from engine.evaluate import Evaluator
 from engine.facts import StatementFacts
 from engine.invariants import Checker, Violation, run_invariant
-from schemas.review import PROTECTED_ABSENCE
+from schemas.recommendation import Change
+from schemas.review import PROTECTED_ABSENCE, Review
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = Catalogue()
@@ -160,14 +163,35 @@ TWO_RECORDERS = (
 )
 
 
-def test_next_step_soundness_catches_steps_that_need_more_than_they_say(tmp_path: Path) -> None:
-    """The engine confirms its steps with evidence recorded by a separate 'next-step' recorder;
-    a rule counting recorders makes the steps, applied as written, fall short."""
+def _recorded_by_next_step(review: Review, changes: Sequence[Change]) -> Review:
+    """A reading of next steps that differs from a person's: a separate 'next-step' recorder."""
+    changed = apply_changes(review, changes)
+    evidence = tuple(
+        e.model_copy(update={"recorded_by": "next-step"}) if e.id.startswith("next-step-") else e
+        for e in changed.evidence
+    )
+    return changed.model_copy(update={"evidence": evidence})
+
+
+def test_next_step_soundness_catches_steps_confirmed_differently_than_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Steps the engine confirms with evidence from a second recorder fall short, applied as
+    written by the appraiser, under a rule that counts recorders."""
+    monkeypatch.setattr(engine.next_steps, "apply_changes", _recorded_by_next_step)
     path = broken_copy(tmp_path, "hampshire", [TWO_RECORDERS])
     violation = caught(path, "next-step-soundness", max_examples=30)
     assert violation.results == ("insufficient_evidence", "insufficient_evidence")
     assert {e.recorded_by for e in violation.review.evidence} == {"a-01"}
     assert_plain_year(violation)
+
+
+def test_next_steps_confirmed_as_a_person_applies_them_pass_under_that_rule(
+    tmp_path: Path,
+) -> None:
+    """The engine's own reading is apply_changes: the same rule set gives no violation."""
+    checker = checker_for(broken_copy(tmp_path, "hampshire", [TWO_RECORDERS]))
+    assert run_invariant(checker, "next-step-soundness", max_examples=30, seed=0) is None
 
 
 # --- determinism and explanation completeness: broken fact derivation ------------------------
