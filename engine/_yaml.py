@@ -40,6 +40,8 @@ class Located:
     data: Any
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    quoted: set[Loc] = field(default_factory=set)
+    """Values written in quotes: their text starts one column after their position."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def where(self, loc: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
@@ -58,15 +60,17 @@ class Located:
         message: str,
         *,
         key: bool = False,
-        offset: int = 0,
+        offset: int | None = None,
     ) -> Diagnostic:
-        """A diagnostic at ``loc``, ``offset`` characters into its value (e.g. in a condition)."""
+        """A diagnostic at ``loc``, or ``offset`` characters into its text (e.g. a condition)."""
         path = tuple(loc)
         line, column = self.where(path, key=key)
+        if offset is not None:
+            column += offset + (path in self.quoted)
         return Diagnostic(
             file=self.file,
             line=line,
-            column=column + offset,
+            column=column,
             code=code,
             message=message,
             path=path_text(path),
@@ -86,6 +90,8 @@ class _Builder:
             return self._mapping(node, loc)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, ScalarNode) and node.style in ("'", '"'):
+            self.located.quoted.add(loc)
         return self.scalars.construct_object(node, deep=True)
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:

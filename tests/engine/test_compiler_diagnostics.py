@@ -194,3 +194,13 @@ def test_shipped_rule_sets_compile() -> None:
     for path in paths:
         ruleset, framework = load_ruleset(path, CATALOGUE)
         assert compile_ruleset(ruleset, framework).ruleset.id == ruleset.id
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_quoted_condition_points_inside_the_quotes(tmp_path: Path, quote: str) -> None:
+    """A condition written in quotes: the column is of the character inside them, not before."""
+    quoted = f"[{quote}itms >= param.min_items{quote}]"
+    found = problems(tmp_path, edit("[items >= param.min_items]", quoted))
+    assert [f[:3] for f in found] == [(13, 18, "unknown-fact-field")]
+    line = quoted.join(VALID.split("[items >= param.min_items]")).splitlines()[12]
+    assert line[18 - 1 :].startswith("itms")
