@@ -4,20 +4,23 @@ Every fact is a dict with ``t`` (its type in ``engine.fact_types.FACT_TYPES``), 
 the case), exactly the declared fields with exactly the declared Python types, and ``evidence``:
 the sorted ids of the in-window evidence items behind it. The result depends only on the
 framework, the settings and the review's content, never on the order of its evidence or tags.
+
+Derivation is one pass over the in-window tags (``_Shown``), then counts over the fixed groups
+of required statements a cached ``engine._fact_plan.Plan`` holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from itertools import chain, repeat
 
-from engine._validate import did_you_mean
+from engine._fact_plan import Group, Plan, Slot, StatementFacts, next_stage, plan_for
 from engine.errors import NotFoundError
 from engine.reviews import validate_review
-from engine.stages import ancestors, find_stage, modality_rank, stage_requirement
-from engine.tree import TreeIndex
-from schemas.framework import Framework, Statement
+from schemas.framework import Framework
 from schemas.recommendation import ExcludedEvidence, LedgerRow
 from schemas.review import (
     PROTECTED_ABSENCE,
@@ -25,7 +28,6 @@ from schemas.review import (
     AbsencePeriod,
     EvidenceItem,
     Review,
-    Tag,
 )
 from schemas.ruleset import FactSettings
 
@@ -41,39 +43,10 @@ __all__ = [
 TRIANGULATION = ("direct-observation", "quantitative-data", "peoples-views")
 """The evidence sources that count towards triangulation (``SOURCE_KIND_OF`` values)."""
 
+_TRIANGULATION = frozenset(TRIANGULATION)
+
 Fact = dict[str, object]
-
-
-@dataclass(frozen=True, slots=True)
-class StatementFacts:
-    """What the in-window evidence shows about one in-scope statement.
-
-    ``required`` is the modality the stage requires it at, or ``None`` for a next-stage statement
-    (which is then never ``met``). ``shown`` lists each strength as (evidence id, modality).
-    """
-
-    statement: str
-    under: str
-    standard: str
-    stage: str | None
-    level: str | None
-    required: str | None
-    best: str | None
-    met: bool
-    concern: bool
-    shown: tuple[tuple[str, str], ...]
-    strengths: tuple[str, ...]
-    concerns: tuple[str, ...]
-
-    @property
-    def evidenced(self) -> bool:
-        """Shown as a strength at any modality."""
-        return self.best is not None
-
-    @property
-    def evidence(self) -> tuple[str, ...]:
-        """Every in-window evidence id tagged on it, strength or concern."""
-        return tuple(sorted({*self.strengths, *self.concerns}))
+Mark = tuple[str, str, str]  # (polarity, evidence id, modality) of one in-window tag
 
 
 @dataclass(frozen=True)
@@ -100,151 +73,25 @@ class CaseFacts:
         raise NotFoundError(f"no fact {fact_id!r}")
 
 
-@dataclass(frozen=True)
-class _Scope:
-    """What depends only on the framework, the stage and the settings: cached across cases."""
-
-    rank: dict[str, int]
-    required: dict[str, str]
-    stages: tuple[str, ...]
-    next_stage: str
-    blank: dict[str, StatementFacts]
-    later: dict[str, tuple[str, int]]  # later-stage statement → (its unit, its stage's modality)
-
-
-@dataclass(frozen=True)
-class _Case:
-    """What every fact builder needs, computed once per case."""
-
-    framework: Framework
-    review: Review
-    scope: _Scope
-    window: tuple[EvidenceItem, ...]
-    statements: dict[str, StatementFacts]
-    required: tuple[StatementFacts, ...]
-    later_units: dict[str, tuple[str, ...]]  # unit → evidence showing a later stage's practice
-
-
-_SCOPES: dict[tuple[int, str | None, str | None], tuple[Framework, _Scope]] = {}
-_SCOPES_MAX = 256
-
-
 def derive_facts(framework: Framework, settings: FactSettings, review: Review) -> CaseFacts:
     """The facts of ``review`` (checked with ``validate_review``) under ``framework``."""
-    case = _case(framework, settings, review)
-    ledger = _ledger(case)
-    excluded = _excluded(review)
-    return CaseFacts(
-        facts=_all_facts(case, ledger, len(excluded)),
-        statements=case.statements,
-        ledger=ledger,
-        excluded=excluded,
-        required=dict(case.scope.required),
-        next_stage=case.scope.next_stage,
-        used=tuple(sorted(item.id for item in case.window)),
-    )
-
-
-def _case(framework: Framework, settings: FactSettings, review: Review) -> _Case:
     if framework.stages and review.stage is None:
         validate_review(framework, review)  # raises InputError: missing-stage
-    scope = _cached_scope(framework, settings, review.stage if framework.stages else None)
-    window = tuple(item for item in review.evidence if in_window(review, item.date))
-    statements = dict(scope.blank)
-    for statement_id, marks in _marks(window, scope.blank).items():
-        statements[statement_id] = _statement(scope.blank[statement_id], marks, scope.rank)
-    required = tuple(s for s in statements.values() if s.required is not None)
-    return _Case(
-        framework, review, scope, window, statements, required, _later_units(scope, window)
+    plan = plan_for(framework, settings, review.stage if framework.stages else None)
+    start, end = review.cycle_start, review.cycle_end
+    window = [item for item in review.evidence if start <= item.date <= end]
+    excluded = _excluded(review) if len(window) < len(review.evidence) else ()
+    shown = _Shown(plan, window)
+    ledger = tuple(_ledger_row(shown, *stage) for stage in plan.ledger)
+    return CaseFacts(
+        facts=_all_facts(shown, review, ledger, len(excluded)),
+        statements=shown.statements,
+        ledger=ledger,
+        excluded=excluded,
+        required=dict(plan.required),
+        next_stage=plan.next_stage,
+        used=tuple(sorted(item.id for item in window)),
     )
-
-
-def _later_units(scope: _Scope, window: Iterable[EvidenceItem]) -> dict[str, tuple[str, ...]]:
-    """Units in which a statement of a later stage is shown at that stage's own modality.
-
-    Stages are cumulative: practice shown at a later stage's level in a unit shows the unit at
-    this stage too, so the same evidence never meets a later stage's breadth and not an
-    earlier one's (found by the cumulative-stages invariant).
-    """
-    shown: dict[str, set[str]] = {}
-    for item in window:
-        for tag in item.tags:
-            later = scope.later.get(tag.statement)
-            if later and tag.polarity == "strength" and scope.rank[tag.modality] >= later[1]:
-                shown.setdefault(later[0], set()).add(item.id)
-    return {unit: tuple(sorted(ids)) for unit, ids in shown.items()}
-
-
-def _cached_scope(framework: Framework, settings: FactSettings, stage: str | None) -> _Scope:
-    """The scope of ``stage``, computed once per framework object, stage and settings."""
-    key = (id(framework), stage, settings.required_modality)
-    hit = _SCOPES.get(key)
-    if hit is not None and hit[0] is framework:
-        return hit[1]
-    if len(_SCOPES) >= _SCOPES_MAX:
-        _SCOPES.clear()
-    scope = _scope(framework, settings, stage)
-    _SCOPES[key] = (framework, scope)
-    return scope
-
-
-def _scope(framework: Framework, settings: FactSettings, stage: str | None) -> _Scope:
-    required, stages = _requirement(framework, settings, stage)
-    following = next_stage(framework, stage)
-    tree = TreeIndex.of(framework)
-    blank = {
-        s.id: _blank(s, required.get(s.id), tree)
-        for s in framework.statements
-        if s.id in required or (following and s.stage == following)
-    }
-    return _Scope(
-        modality_rank(framework), required, stages, following, blank, _later(framework, stage)
-    )
-
-
-def _later(framework: Framework, stage: str | None) -> dict[str, tuple[str, int]]:
-    """Statements of the stages that build on ``stage``, with their unit and own modality."""
-    if stage is None:
-        return {}
-    rank = modality_rank(framework)
-    own = {
-        s.id: rank[s.clause.own_modality]
-        for s in framework.stages
-        if stage in ancestors(framework, s.id)
-    }
-    return {s.id: (s.under, own[s.stage]) for s in framework.statements if s.stage in own}
-
-
-def _requirement(
-    framework: Framework, settings: FactSettings, stage: str | None
-) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Statement id → required modality (framework order), and the ledger's stages."""
-    if stage is not None:
-        requirement = stage_requirement(framework, stage)
-        return {i.statement: i.modality for i in requirement.items}, requirement.stages
-    default = _default_modality(framework, settings)
-    return {s.id: s.level or default for s in framework.statements}, ()
-
-
-def _default_modality(framework: Framework, settings: FactSettings) -> str:
-    """``settings.required_modality``, else the weakest modality."""
-    known = [m.id for m in framework.modalities.levels]
-    chosen = settings.required_modality or known[0]
-    if chosen not in known:
-        hint = did_you_mean(chosen, known)
-        raise NotFoundError(f"framework {framework.id!r} has no modality {chosen!r}{hint}")
-    return chosen
-
-
-def next_stage(framework: Framework, stage: str | None) -> str:
-    """The first later stage that builds on ``stage``, directly or not; "" when none."""
-    if stage is None or not framework.stages:
-        return ""
-    order = [s.id for s in framework.stages]
-    for later in order[order.index(stage) + 1 :]:
-        if stage in ancestors(framework, later):
-            return later
-    return ""
 
 
 def in_window(review: Review, date: dt.date) -> bool:
@@ -252,58 +99,124 @@ def in_window(review: Review, date: dt.date) -> bool:
     return review.cycle_start <= date <= review.cycle_end
 
 
-def _marks(
-    window: Iterable[EvidenceItem], scope: Collection[str]
-) -> dict[str, list[tuple[Tag, str]]]:
-    """In-scope statement id → its in-window tags, each with the evidence id it came from."""
-    marks: dict[str, list[tuple[Tag, str]]] = {}
-    for item in window:
-        for tag in item.tags:
-            if tag.statement in scope:
-                marks.setdefault(tag.statement, []).append((tag, item.id))
-    return marks
+class _Shown:
+    """What one case's in-window tags show, per statement and summed for the fact builders."""
+
+    def __init__(self, plan: Plan, window: list[EvidenceItem]) -> None:
+        self.plan = plan
+        self.window = window
+        self.statements = dict(plan.blank)
+        self.ids: dict[str, tuple[str, ...]] = {}  # tagged statement → its evidence ids
+        self.met: set[str] = set()  # required statements met
+        self.evidenced: set[str] = set()  # required statements shown as a strength
+        self.concerned: set[str] = set()  # required statements with a concern
+        self.by_rank: list[list[str]] = [[] for _ in plan.rank]  # required strengths' ids
+        self.best: list[int] = [0] * len(plan.rank)  # required statements by best rank
+        self.beyond: list[StatementFacts] = []  # next-stage statements shown as a strength
+        marks, self.later = self._marks(window)
+        for statement, found in marks.items():
+            self._add(plan.slots[statement], found)
+
+    def _marks(
+        self, window: list[EvidenceItem]
+    ) -> tuple[dict[str, list[Mark]], dict[str, set[str]]]:
+        """In-scope statement → its in-window tags; and unit → evidence showing a later stage.
+
+        Stages are cumulative: practice shown at a later stage's own modality in a unit shows
+        the unit at this stage too, so the same evidence never meets a later stage's breadth
+        and not an earlier one's (found by the cumulative-stages invariant).
+        """
+        slots, later, rank = self.plan.slots, self.plan.later, self.plan.rank
+        marks: defaultdict[str, list[Mark]] = defaultdict(list)
+        later_shown: dict[str, set[str]] = {}
+        for item in window:
+            eid = item.id
+            for tag in item.tags:
+                statement = tag.statement
+                if statement in slots:
+                    marks[statement].append((tag.polarity, eid, tag.modality))
+                if statement in later:
+                    unit, own = later[statement]
+                    if tag.polarity == "strength" and rank[tag.modality] >= own:
+                        later_shown.setdefault(unit, set()).add(eid)
+        return marks, later_shown
+
+    def _add(self, slot: Slot, found: list[Mark]) -> None:
+        """Record one tagged statement: its ``StatementFacts`` and its part in the sums."""
+        rank = self.plan.rank
+        if len(found) == 1:  # the common case, without sorting or sets
+            polarity, eid, modality = found[0]
+            strength, concern = polarity == "strength", polarity == "concern"
+            shown = ((eid, modality),) if strength else ()
+            best = modality if strength else None
+            best_rank = rank[modality] if strength else -1
+            strengths = (eid,) if strength else ()
+            concerns = (eid,) if concern else ()
+        else:
+            shown = tuple(sorted({(e, m) for p, e, m in found if p == "strength"}))
+            concerns = tuple(sorted({e for p, e, _ in found if p == "concern"}))
+            best_rank = max((rank[m] for _, m in shown), default=-1)
+            best = self.plan.ladder[best_rank] if shown else None
+            strengths = tuple(sorted({e for e, _ in shown}))
+        required_rank = slot.required_rank
+        met = required_rank >= 0 and best is not None and best_rank >= required_rank
+        facts = _statement_facts(slot, best, met, shown, strengths, concerns)
+        statement = facts.statement
+        self.statements[statement] = facts
+        self.ids[statement] = strengths + concerns
+        if required_rank < 0:
+            if best is not None:
+                self.beyond.append(facts)
+            return
+        if met:
+            self.met.add(statement)
+        if concerns:
+            self.concerned.add(statement)
+        if best is not None:
+            self.evidenced.add(statement)
+            self.best[best_rank] += 1
+            for eid, modality in shown:
+                self.by_rank[rank[modality]].append(eid)
+
+    def evidence(self, group: Group) -> set[str]:
+        """The evidence ids tagged on the statements of ``group``."""
+        return set(chain.from_iterable(map(self.ids.get, group.members, repeat(()))))
+
+    def later_in(self, group: Group) -> dict[str, set[str]]:
+        """Units of ``group`` where a later stage's practice is shown, with the evidence."""
+        later = self.later
+        return {unit: later[unit] for unit in later.keys() & group.units} if later else {}
+
+    def units_met(self, group: Group, later: Collection[str] = ()) -> int:
+        """Units of ``group`` with a met statement, or with a later stage's practice shown."""
+        under = self.plan.under
+        return len({under[s] for s in self.met & group.statements}.union(later))
 
 
-def _blank(statement: Statement, required: str | None, tree: TreeIndex) -> StatementFacts:
-    """A statement with no in-window evidence."""
-    return StatementFacts(
-        statement=statement.id,
-        under=statement.under,
-        standard=tree.top[statement.under].id,
-        stage=statement.stage,
-        level=statement.level,
-        required=required,
-        best=None,
-        met=False,
-        concern=False,
-        shown=(),
-        strengths=(),
-        concerns=(),
-    )
+_new = object.__new__
 
 
-def _statement(
-    blank: StatementFacts, marks: list[tuple[Tag, str]], rank: dict[str, int]
+def _statement_facts(
+    slot: Slot,
+    best: str | None,
+    met: bool,
+    shown: tuple[tuple[str, str], ...],
+    strengths: tuple[str, ...],
+    concerns: tuple[str, ...],
 ) -> StatementFacts:
-    """``blank`` with what its in-window tags show."""
-    shown = sorted({(eid, t.modality) for t, eid in marks if t.polarity == "strength"})
-    concerns = sorted({eid for t, eid in marks if t.polarity == "concern"})
-    best = max((m for _, m in shown), key=rank.__getitem__, default=None)
-    required = blank.required
-    return StatementFacts(
-        statement=blank.statement,
-        under=blank.under,
-        standard=blank.standard,
-        stage=blank.stage,
-        level=blank.level,
-        required=required,
-        best=best,
-        met=required is not None and best is not None and rank[best] >= rank[required],
-        concern=bool(concerns),
-        shown=tuple(shown),
-        strengths=tuple(sorted({eid for eid, _ in shown})),
-        concerns=tuple(concerns),
-    )
+    """The same object ``StatementFacts(...)`` makes, filled directly: its generated
+    ``__init__`` (a frozen dataclass sets each field through ``object.__setattr__``) was the
+    largest single cost of a derivation."""
+    facts: StatementFacts = _new(StatementFacts)
+    fields = facts.__dict__
+    fields.update(slot.fixed)
+    fields["best"] = best
+    fields["met"] = met
+    fields["concern"] = bool(concerns)
+    fields["shown"] = shown
+    fields["strengths"] = strengths
+    fields["concerns"] = concerns
+    return facts
 
 
 def _excluded(review: Review) -> tuple[ExcludedEvidence, ...]:
@@ -322,23 +235,16 @@ def _why_excluded(review: Review, date: dt.date) -> str:
     return f"dated {date}, after the cycle ended on {review.cycle_end}"
 
 
-def _ledger(case: _Case) -> tuple[LedgerRow, ...]:
-    """One row per stage of the cumulative requirement, in framework order."""
-    return tuple(_ledger_row(case, stage) for stage in case.scope.stages)
-
-
-def _ledger_row(case: _Case, stage_id: str) -> LedgerRow:
-    stage = find_stage(case.framework, stage_id)
-    group = [s for s in case.required if s.stage == stage_id]
-    modalities = [s.required for s in group if s.required is not None]
-    modality = max(modalities, key=case.scope.rank.__getitem__, default=stage.clause.own_modality)
+def _ledger_row(shown: _Shown, group: Group, label: str, modality: str) -> LedgerRow:
+    """One stage of the cumulative requirement: statements met of required, and the rest."""
+    met = shown.met
     return LedgerRow(
-        stage=stage_id,
-        label=stage.label,
+        stage=group.key,
+        label=label,
         modality=modality,
-        required=len(group),
-        met=sum(s.met for s in group),
-        missing=tuple(s.statement for s in group if not s.met),
+        required=len(group.members),
+        met=len(met & group.statements),
+        missing=tuple(s for s in group.members if s not in met),
     )
 
 
@@ -357,55 +263,52 @@ def _float(fact: Fact, field: str) -> float:
     return value
 
 
-def _evidence_of(group: Iterable[StatementFacts]) -> list[str]:
-    return sorted({eid for s in group for ids in (s.strengths, s.concerns) for eid in ids})
-
-
-def _all_facts(case: _Case, ledger: tuple[LedgerRow, ...], excluded: int) -> tuple[Fact, ...]:
+def _all_facts(
+    shown: _Shown, review: Review, ledger: tuple[LedgerRow, ...], excluded: int
+) -> tuple[Fact, ...]:
     """Every derived fact, in a fixed order: by type, then framework order."""
-    standards = _standard_facts(case)
-    ledger_facts = [_ledger_fact(case, row) for row in ledger]
+    standards = [_standard_fact(shown, group, number) for group, number in shown.plan.standards]
+    groups = (group for group, _, _ in shown.plan.ledger)
+    ledger_facts = [_ledger_fact(shown, row, group) for row, group in zip(ledger, groups)]
     return (
-        _review_fact(case),
-        _coverage_fact(case, standards, ledger_facts),
+        _review_fact(shown.plan, review),
+        _coverage_fact(shown, standards, ledger_facts),
         *standards,
         *ledger_facts,
-        *_modality_facts(case),
-        *_level_facts(case),
-        _objectives_fact(case),
-        _beyond_fact(case),
-        _sufficiency_fact(case, excluded),
-        _circumstances_fact(case.review),
-        _fact("conduct", "conduct", [], concern=case.review.conduct.concern),
+        *_modality_facts(shown),
+        *(_level_fact(shown, group, rank) for group, rank in shown.plan.levels),
+        _objectives_fact(shown, review),
+        _beyond_fact(shown),
+        _sufficiency_fact(shown.window, excluded),
+        _circumstances_fact(review),
+        _fact("conduct", "conduct", [], concern=review.conduct.concern),
     )
 
 
-def _review_fact(case: _Case) -> Fact:
-    stage = case.review.stage if case.framework.stages else None
-    order = [s.id for s in case.framework.stages]
+def _review_fact(plan: Plan, review: Review) -> Fact:
+    stage = review.stage if plan.framework.stages else None
     return _fact(
         "review",
         "review",
         [],
         stage=stage or "",
-        stage_rank=order.index(stage) if stage else -1,
-        appraiser_rating=case.review.appraiser_rating or "",
+        stage_rank=plan.stage_rank,
+        appraiser_rating=review.appraiser_rating or "",
     )
 
 
-def _coverage_fact(case: _Case, standards: Sequence[Fact], ledger: Sequence[Fact]) -> Fact:
-    later = _later_in(case, case.required)
-    tally = _tally(case.required, later)
+def _coverage_fact(shown: _Shown, standards: list[Fact], ledger: list[Fact]) -> Fact:
+    everything = shown.plan.everything
+    later = shown.later_in(everything)
+    tally = _tally(shown, everything, later)
+    evidenced_units = {shown.plan.under[s] for s in shown.evidenced}
     return _fact(
         "coverage",
         "coverage",
-        [*_evidence_of(case.required), *(e for ids in later.values() for e in ids)],
+        shown.evidence(everything).union(*later.values()),
         **tally,
-        evidenced_ratio=_ratio(sum(s.evidenced for s in case.required), len(case.required)),
-        unit_evidenced_ratio=_ratio(
-            len({s.under for s in case.required if s.evidenced} | set(later)),
-            int(str(tally["units"])),
-        ),
+        evidenced_ratio=_ratio(len(shown.evidenced), len(everything.members)),
+        unit_evidenced_ratio=_ratio(len(evidenced_units.union(later)), len(everything.units)),
         min_stage_unit_ratio=min((_float(f, "unit_ratio") for f in ledger), default=1.0),
         standards=len(standards),
         standards_met=sum(f["met"] == f["required"] for f in standards),
@@ -415,126 +318,102 @@ def _coverage_fact(case: _Case, standards: Sequence[Fact], ledger: Sequence[Fact
     )
 
 
-def _later_in(case: _Case, group: Sequence[StatementFacts]) -> dict[str, tuple[str, ...]]:
-    """``case.later_units`` restricted to the units of ``group``."""
-    units = {s.under for s in group}
-    return {unit: ids for unit, ids in case.later_units.items() if unit in units}
-
-
-def _tally(group: Sequence[StatementFacts], later: Collection[str] = ()) -> dict[str, object]:
+def _tally(shown: _Shown, group: Group, later: Collection[str] = ()) -> dict[str, object]:
     """Counts over a group of required statements; a unit is the node statements sit under,
     met when one of them is met or when practice of a later stage is shown in it (``later``)."""
-    met = sum(s.met for s in group)
-    units = len({s.under for s in group})
-    units_met = len({s.under for s in group if s.met} | set(later))
+    statements = group.statements
+    required = len(group.members)
+    met = len(shown.met & statements)
+    units = len(group.units)
+    units_met = shown.units_met(group, later)
     return {
-        "required": len(group),
+        "required": required,
         "met": met,
-        "evidenced": sum(s.evidenced for s in group),
-        "ratio": _ratio(met, len(group)),
-        "concerns": sum(s.concern for s in group),
+        "evidenced": len(shown.evidenced & statements),
+        "ratio": _ratio(met, required),
+        "concerns": len(shown.concerned & statements),
         "units": units,
         "units_met": units_met,
         "unit_ratio": _ratio(units_met, units),
     }
 
 
-def _pick(tally: dict[str, object], *fields: str) -> dict[str, object]:
-    return {field: tally[field] for field in fields}
-
-
-def _standard_facts(case: _Case) -> list[Fact]:
-    """One fact per top-level standard with a required statement, in tree order."""
-    groups: dict[str, list[StatementFacts]] = {}
-    for s in case.required:
-        groups.setdefault(s.standard, []).append(s)
-    facts = []
-    for node in case.framework.standards:
-        group = groups.get(node.id, [])
-        if group:
-            later = _later_in(case, group)
-            facts.append(_standard_fact(node.id, node.number or "", group, later))
-    return facts
-
-
-def _standard_fact(
-    node_id: str, number: str, group: list[StatementFacts], later: dict[str, tuple[str, ...]]
-) -> Fact:
+def _standard_fact(shown: _Shown, group: Group, number: str) -> Fact:
+    """A top-level standard with a required statement."""
+    later = shown.later_in(group)
     return _fact(
         "standard",
-        f"standard:{node_id}",
-        [*_evidence_of(group), *(e for ids in later.values() for e in ids)],
-        standard=node_id,
+        f"standard:{group.key}",
+        shown.evidence(group).union(*later.values()),
+        standard=group.key,
         number=number,
-        **_tally(group, later),
+        **_tally(shown, group, later),
     )
 
 
-def _ledger_fact(case: _Case, row: LedgerRow) -> Fact:
+def _ledger_fact(shown: _Shown, row: LedgerRow, group: Group) -> Fact:
     """A ledger row as a fact; a stage that requires nothing is wholly met (ratios 1.0)."""
-    group = [s for s in case.required if s.stage == row.stage]
-    tally = _tally(group) if group else {**_tally(group), "ratio": 1.0, "unit_ratio": 1.0}
+    units = len(group.units)
+    units_met = shown.units_met(group)
+    empty = not group.members
     return _fact(
         "ledger",
         f"ledger:{row.stage}",
-        _evidence_of(group),
+        shown.evidence(group),
         stage=row.stage,
         modality=row.modality,
-        **_pick(tally, "required", "met", "ratio", "units", "units_met", "unit_ratio"),
+        required=row.required,
+        met=row.met,
+        ratio=1.0 if empty else _ratio(row.met, row.required),
+        units=units,
+        units_met=units_met,
+        unit_ratio=1.0 if empty else _ratio(units_met, units),
     )
 
 
-def _modality_facts(case: _Case) -> list[Fact]:
+def _modality_facts(shown: _Shown) -> list[Fact]:
     """Per modality: required statements shown as a strength at or above it."""
-    group = case.required
+    required = len(shown.plan.everything.members)
     facts = []
-    for modality, rank in case.scope.rank.items():
-        shown = {
-            (s.statement, eid) for s in group for eid, m in s.shown if case.scope.rank[m] >= rank
-        }
-        count = len({statement for statement, _ in shown})
+    evidence: set[str] = set()
+    count = 0
+    for modality, rank in reversed(shown.plan.rank.items()):  # at or above: strongest first
+        evidence.update(shown.by_rank[rank])
+        count += shown.best[rank]
         facts.append(
             _fact(
                 "modality",
                 f"modality:{modality}",
-                (eid for _, eid in shown),
+                evidence,
                 modality=modality,
                 rank=rank,
                 statements=count,
-                ratio=_ratio(count, len(group)),
+                ratio=_ratio(count, required),
             )
         )
+    facts.reverse()
     return facts
 
 
-def _level_facts(case: _Case) -> list[Fact]:
-    """Per practice level carried by required statements (e.g. Wales), in ladder order."""
-    groups: dict[str, list[StatementFacts]] = {}
-    for s in case.required:
-        if s.level is not None:
-            groups.setdefault(s.level, []).append(s)
-    return [
-        _level_fact(level, rank, groups[level])
-        for level, rank in case.scope.rank.items()
-        if level in groups
-    ]
-
-
-def _level_fact(level: str, rank: int, group: list[StatementFacts]) -> Fact:
+def _level_fact(shown: _Shown, group: Group, rank: int) -> Fact:
+    """A practice level carried by required statements (e.g. Wales)."""
+    met = len(shown.met & group.statements)
     return _fact(
         "level",
-        f"level:{level}",
-        _evidence_of(group),
-        level=level,
+        f"level:{group.key}",
+        shown.evidence(group),
+        level=group.key,
         rank=rank,
-        **_pick(_tally(group), "required", "met", "ratio", "concerns"),
+        required=len(group.members),
+        met=met,
+        ratio=_ratio(met, len(group.members)),
+        concerns=len(shown.concerned & group.statements),
     )
 
 
-def _objectives_fact(case: _Case) -> Fact:
+def _objectives_fact(shown: _Shown, review: Review) -> Fact:
     """Objective outcomes; the evidence behind them is what they cite from within the cycle."""
-    review = case.review
-    window = {item.id for item in case.window}
+    window = {item.id for item in shown.window}
     outcomes = [o.outcome for o in review.objectives]
     counts = {key: outcomes.count(key) for key in ("exceeded", "met", "partially-met", "not-met")}
     not_assessed = outcomes.count("not-assessed")
@@ -555,28 +434,27 @@ def _objectives_fact(case: _Case) -> Fact:
     )
 
 
-def _beyond_fact(case: _Case) -> Fact:
+def _beyond_fact(shown: _Shown) -> Fact:
     """Strengths shown on the next stage's own statements (in scope, not required)."""
-    group = [s for s in case.statements.values() if s.required is None and s.evidenced]
+    group = shown.beyond
     evidence = {eid for s in group for eid in s.strengths}
     return _fact(
         "beyond",
         "beyond",
         evidence,
-        next_stage=case.scope.next_stage,
+        next_stage=shown.plan.next_stage,
         statements=len(group),
         standards=len({s.standard for s in group}),
-        source_kinds=_source_kinds(item for item in case.window if item.id in evidence),
+        source_kinds=_source_kinds(item for item in shown.window if item.id in evidence),
     )
 
 
 def _source_kinds(items: Iterable[EvidenceItem]) -> int:
     """Distinct triangulation sources among ``items``."""
-    return len({SOURCE_KIND_OF[i.kind] for i in items} & set(TRIANGULATION))
+    return len({SOURCE_KIND_OF[i.kind] for i in items} & _TRIANGULATION)
 
 
-def _sufficiency_fact(case: _Case, excluded: int) -> Fact:
-    window = case.window
+def _sufficiency_fact(window: list[EvidenceItem], excluded: int) -> Fact:
     return _fact(
         "sufficiency",
         "sufficiency",

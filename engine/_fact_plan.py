@@ -1,0 +1,242 @@
+"""What fact derivation needs that depends only on the framework, the stage and the settings.
+
+A ``Plan`` is built once per (framework object, stage, required modality) and kept in a small
+LRU cache, so deriving the facts of a case is one pass over its tags plus arithmetic over the
+plan's fixed groups. Everything in a plan is read-only once built.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from engine._validate import did_you_mean
+from engine.errors import NotFoundError
+from engine.stages import ancestors, find_stage, modality_rank, stage_requirement
+from engine.tree import TreeIndex
+from schemas.framework import Framework, Statement
+from schemas.ruleset import FactSettings
+
+__all__ = ["Group", "Plan", "Slot", "StatementFacts", "next_stage", "plan_for"]
+
+
+@dataclass(frozen=True)
+class StatementFacts:
+    """What the in-window evidence shows about one in-scope statement.
+
+    ``required`` is the modality the stage requires it at, or ``None`` for a next-stage statement
+    (which is then never ``met``). ``shown`` lists each strength as (evidence id, modality).
+    """
+
+    statement: str
+    under: str
+    standard: str
+    stage: str | None
+    level: str | None
+    required: str | None
+    best: str | None
+    met: bool
+    concern: bool
+    shown: tuple[tuple[str, str], ...]
+    strengths: tuple[str, ...]
+    concerns: tuple[str, ...]
+
+    @property
+    def evidenced(self) -> bool:
+        """Shown as a strength at any modality."""
+        return self.best is not None
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """Every in-window evidence id tagged on it, strength or concern."""
+        return tuple(sorted({*self.strengths, *self.concerns}))
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """An in-scope statement: its fixed fields, and the rank it must be shown at (-1: none)."""
+
+    fixed: dict[str, object]  # the StatementFacts fields that do not depend on the evidence
+    required_rank: int
+    blank: StatementFacts  # the statement with no in-window evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Required statements counted together (a standard, a ledger stage, a level, or all)."""
+
+    key: str
+    members: tuple[str, ...]  # statement ids, in framework order
+    statements: frozenset[str]
+    units: frozenset[str]  # the nodes its statements sit under
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything about one framework, stage and settings that no case changes."""
+
+    framework: Framework
+    rank: dict[str, int]  # modality → strength, weakest 0, in ladder order
+    ladder: tuple[str, ...]  # the modalities, weakest first
+    required: dict[str, str]  # statement → required modality, in framework order
+    stages: tuple[str, ...]  # the ledger's stages
+    next_stage: str
+    stage_rank: int  # the review's stage in framework order; -1 without stages
+    slots: dict[str, Slot]  # in-scope statement → slot, in framework order
+    blank: dict[str, StatementFacts]  # in-scope statement → no evidence, in framework order
+    later: dict[str, tuple[str, int]]  # later-stage statement → (its unit, its stage's modality)
+    under: dict[str, str]  # required statement → its unit
+    everything: Group  # every required statement
+    standards: tuple[tuple[Group, str], ...]  # per top-level standard with one: (group, number)
+    ledger: tuple[tuple[Group, str, str], ...]  # per ledger stage: (group, label, modality)
+    levels: tuple[tuple[Group, int], ...]  # per practice level carried, ladder order: (.., rank)
+
+
+_PLANS: OrderedDict[tuple[int, str | None, str | None], Plan] = OrderedDict()
+_PLANS_MAX = 64
+
+
+def plan_for(framework: Framework, settings: FactSettings, stage: str | None) -> Plan:
+    """The plan of ``stage``, built once per framework object, stage and settings.
+
+    The key holds ``id(framework)``; that is safe because the cached plan keeps the framework
+    alive (so the id cannot be reused while the entry exists) and a hit must be that very object.
+    Frameworks are frozen models, so a plan never goes stale.
+    """
+    key = (id(framework), stage, settings.required_modality)
+    plan = _PLANS.get(key)
+    if plan is not None and plan.framework is framework:
+        _PLANS.move_to_end(key)
+        return plan
+    plan = _build(framework, settings, stage)
+    _PLANS[key] = plan
+    if len(_PLANS) > _PLANS_MAX:
+        _PLANS.popitem(last=False)
+    return plan
+
+
+def _build(framework: Framework, settings: FactSettings, stage: str | None) -> Plan:
+    required, stages = _requirement(framework, settings, stage)
+    following = next_stage(framework, stage)
+    rank = modality_rank(framework)
+    tree = TreeIndex.of(framework)
+    slots = {
+        s.id: _slot(s, required.get(s.id), tree, rank)
+        for s in framework.statements
+        if s.id in required or (following and s.stage == following)
+    }
+    chosen = [s for s in framework.statements if s.id in required]
+    order = [s.id for s in framework.stages]
+    return Plan(
+        framework=framework,
+        rank=rank,
+        ladder=tuple(rank),
+        required=required,
+        stages=stages,
+        next_stage=following,
+        stage_rank=order.index(stage) if stage else -1,
+        slots=slots,
+        blank={sid: slot.blank for sid, slot in slots.items()},
+        later=_later(framework, stage),
+        under={s.id: s.under for s in chosen},
+        everything=_group("", chosen),
+        standards=tuple(
+            (_group(node.id, grouped), node.number or "")
+            for node in framework.standards
+            if (grouped := [s for s in chosen if tree.top[s.under].id == node.id])
+        ),
+        ledger=tuple(_ledger_group(framework, required, rank, chosen, sid) for sid in stages),
+        levels=tuple(
+            (_group(level, grouped), level_rank)
+            for level, level_rank in rank.items()
+            if (grouped := [s for s in chosen if s.level == level])
+        ),
+    )
+
+
+def _slot(
+    statement: Statement, required: str | None, tree: TreeIndex, rank: dict[str, int]
+) -> Slot:
+    fixed: dict[str, object] = {
+        "statement": statement.id,
+        "under": statement.under,
+        "standard": tree.top[statement.under].id,
+        "stage": statement.stage,
+        "level": statement.level,
+        "required": required,
+    }
+    blank = StatementFacts(
+        **fixed,  # type: ignore[arg-type]
+        best=None,
+        met=False,
+        concern=False,
+        shown=(),
+        strengths=(),
+        concerns=(),
+    )
+    return Slot(fixed, rank[required] if required is not None else -1, blank)
+
+
+def _group(key: str, statements: list[Statement]) -> Group:
+    members = tuple(s.id for s in statements)
+    return Group(key, members, frozenset(members), frozenset(s.under for s in statements))
+
+
+def _ledger_group(
+    framework: Framework,
+    required: dict[str, str],
+    rank: dict[str, int],
+    chosen: list[Statement],
+    stage_id: str,
+) -> tuple[Group, str, str]:
+    """A ledger stage: its required statements, label, and strongest required modality."""
+    stage = find_stage(framework, stage_id)
+    grouped = [s for s in chosen if s.stage == stage_id]
+    modalities = [required[s.id] for s in grouped]
+    modality = max(modalities, key=rank.__getitem__, default=stage.clause.own_modality)
+    return _group(stage_id, grouped), stage.label, modality
+
+
+def _later(framework: Framework, stage: str | None) -> dict[str, tuple[str, int]]:
+    """Statements of the stages that build on ``stage``, with their unit and own modality."""
+    if stage is None:
+        return {}
+    rank = modality_rank(framework)
+    own = {
+        s.id: rank[s.clause.own_modality]
+        for s in framework.stages
+        if stage in ancestors(framework, s.id)
+    }
+    return {s.id: (s.under, own[s.stage]) for s in framework.statements if s.stage in own}
+
+
+def _requirement(
+    framework: Framework, settings: FactSettings, stage: str | None
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Statement id → required modality (framework order), and the ledger's stages."""
+    if stage is not None:
+        requirement = stage_requirement(framework, stage)
+        return {i.statement: i.modality for i in requirement.items}, requirement.stages
+    default = _default_modality(framework, settings)
+    return {s.id: s.level or default for s in framework.statements}, ()
+
+
+def _default_modality(framework: Framework, settings: FactSettings) -> str:
+    """``settings.required_modality``, else the weakest modality."""
+    known = [m.id for m in framework.modalities.levels]
+    chosen = settings.required_modality or known[0]
+    if chosen not in known:
+        hint = did_you_mean(chosen, known)
+        raise NotFoundError(f"framework {framework.id!r} has no modality {chosen!r}{hint}")
+    return chosen
+
+
+def next_stage(framework: Framework, stage: str | None) -> str:
+    """The first later stage that builds on ``stage``, directly or not; "" when none."""
+    if stage is None or not framework.stages:
+        return ""
+    order = [s.id for s in framework.stages]
+    for later in order[order.index(stage) + 1 :]:
+        if stage in ancestors(framework, later):
+            return later
+    return ""
