@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from engine._durable import ENGINE_VERSION
 from engine._memo import PerObject
@@ -128,16 +129,21 @@ def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> 
         concerns = [f for f in facts if f.concern]
         text = f"{wording.standards[standard]}: {len(met)} of {len(facts)} required statements met"
         if concerns:
-            text += f"; concerns on {', '.join(f.statement for f in concerns)}"
+            text += f"; concerns on {', '.join(map(_statement_of, concerns))}"
         cited = met + concerns
-        evidence: set[str] = set()  # each fact's evidence is its strengths and its concerns
+        evidence: set[str] = set()  # a fact's evidence is its strengths and its concerns
         for fact in cited:
             evidence.update(fact.strengths, fact.concerns)
-        lines.append(
-            RationaleLine(
-                text=text + ".",
-                statements=tuple(f.statement for f in cited),
-                evidence=tuple(sorted(evidence)),
-            )
+        # Built without validation: the text is the framework's own (validated) words ending in
+        # a full stop, the statements are framework ids, the evidence the review's ids, so
+        # validating would only copy them.
+        line = RationaleLine.model_construct(
+            text=text + ".",
+            statements=tuple(map(_statement_of, cited)),
+            evidence=tuple(sorted(evidence)),
         )
+        lines.append(line)
     return lines
+
+
+_statement_of = attrgetter("statement")
