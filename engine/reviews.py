@@ -4,6 +4,10 @@ Model errors come from pydantic via ``engine._validate``; cross-references (unkn
 stage, modality, rating, node, evidence; duplicate ids) are checked here on the raw located data,
 so a type error in one place does not hide a dangling reference elsewhere. Evidence dated outside
 the cycle is not an error: fact derivation reports it as excluded.
+
+A review built in code is checked on every draft, so ``validate_review`` first compares its typed
+ids with sets made once per framework, and walks the data for located diagnostics only when that
+finds something amiss: the diagnostics are the full walk's either way.
 """
 
 from __future__ import annotations
