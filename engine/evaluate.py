@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 from dataclasses import dataclass
 from functools import cached_property
 
+from engine._canonical import canonical_json
 from engine._durable import ENGINE_VERSION, RawFiring
 from engine.compiler import CompiledRules, render_reason
 from engine.facts import CaseFacts, derive_facts
@@ -24,8 +24,7 @@ _case_ids = itertools.count()
 
 def input_hash(review: Review) -> str:
     """The hash of the review's canonical JSON, which seals what was evaluated."""
-    canonical = json.dumps(review.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(canonical_json(review).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from operator import attrgetter
 
 from engine._durable import ENGINE_VERSION
+from engine._memo import PerObject
+from engine.compiler import CompiledRules
 from engine.evaluate import NO_PROPOSAL, Decision, Evaluator, input_hash
 from engine.facts import StatementFacts
 from engine.next_steps import propose_next_steps
 from engine.render import STATUS_WORDS
-from engine.tree import TreeIndex
+from engine.tree import walk
 from schemas.recommendation import DecisionRecord, NextSteps, RationaleLine, Recommendation
 from schemas.review import Review
 
@@ -22,7 +27,7 @@ def recommend(
     """Evaluate ``review`` and explain the result; the next steps are confirmed by the engine."""
     decision = evaluator.decide(review)
     compiled = evaluator.compiled
-    labels = {level.id: level.label for level in evaluator.framework.scale.levels}
+    wording = _wording(compiled)
     steps = propose_next_steps(evaluator, review, decision) if next_steps else None
     purpose = compiled.ruleset.purpose
     return Recommendation(
@@ -32,15 +37,15 @@ def recommend(
         stage=review.stage,
         outcome=decision.outcome,
         rating=decision.rating,
-        rating_label=labels.get(decision.rating or ""),
+        rating_label=wording.labels.get(decision.rating or ""),
         purpose=purpose.stages.get(review.stage or "", purpose.default),
-        summary=_summary(evaluator, decision),
+        summary=_summary(wording, decision),
         decided_by=decision.decided_by,
         proposals=decision.proposals,
-        rationale=tuple(_rationale(evaluator, decision)),
+        rationale=tuple(_rationale(wording, decision)),
         excluded_evidence=decision.facts.excluded,
         ledger=decision.facts.ledger,
-        next_steps=steps or _skipped(),
+        next_steps=steps or _SKIPPED,
         trace=evaluator.trace(decision),
         record=DecisionRecord(
             ruleset=compiled.ruleset.id,
@@ -52,25 +57,46 @@ def recommend(
     )
 
 
-def _skipped() -> NextSteps:
-    return NextSteps(target=None, confirmed=False, note="Next steps were not requested.")
+_SKIPPED = NextSteps(target=None, confirmed=False, note="Next steps were not requested.")
+"""Shared by every draft without next steps: a frozen model, so one instance serves them all."""
 
 
-def _summary(evaluator: Evaluator, decision: Decision) -> str:
+@dataclass(frozen=True)
+class _Wording:
+    """What the explanation of any decision of one compiled rule set says about its framework."""
+
+    labels: dict[str, str]  # scale level → its label
+    standards: dict[str, str]  # standard node → 'Standard 1 (Teaching)', or its title
+    outranked_by: str  # how a losing proposal lost
+
+
+def _build_wording(compiled: CompiledRules) -> _Wording:
+    by_priority = compiled.ruleset.resolution.strategy == "priority"
+    return _Wording(
+        labels={level.id: level.label for level in compiled.framework.scale.levels},
+        standards={
+            node.id: f"Standard {node.number} ({node.title})" if node.number else node.title
+            for node, _ in walk(compiled.framework.standards)
+        },
+        outranked_by="rule priority" if by_priority else "the resolution order",
+    )
+
+
+_wording = PerObject(_build_wording)
+
+
+def _summary(wording: _Wording, decision: Decision) -> str:
     winning = [p for p in decision.proposals if p.outcome == decision.winner]
     if not winning:
         return NO_PROPOSAL
     if decision.rating:
-        label = next(
-            lvl.label for lvl in evaluator.framework.scale.levels if lvl.id == decision.rating
-        )
-        head = f"Draft rating: {label}."
+        head = f"Draft rating: {wording.labels[decision.rating]}."
     else:
         head = f"{STATUS_WORDS[decision.winner]}."
     return f"{head} {winning[0].reason}"
 
 
-def _rationale(evaluator: Evaluator, decision: Decision) -> list[RationaleLine]:
+def _rationale(wording: _Wording, decision: Decision) -> list[RationaleLine]:
     lines = [
         RationaleLine(text=p.reason, rule=p.rule, evidence=p.evidence)
         for p in decision.proposals
@@ -79,12 +105,11 @@ def _rationale(evaluator: Evaluator, decision: Decision) -> list[RationaleLine]:
     if not lines:
         lines.append(RationaleLine(text=NO_PROPOSAL))
     others = sorted({p.outcome for p in decision.proposals} - {decision.winner})
-    strategy = evaluator.compiled.ruleset.resolution.strategy
-    by = "rule priority" if strategy == "priority" else "the resolution order"
     for outcome in others:
         rules = ", ".join(p.rule for p in decision.proposals if p.outcome == outcome)
-        lines.append(RationaleLine(text=f"Also proposed, outranked by {by}: {outcome} ({rules})."))
-    lines += _standard_lines(evaluator, decision)
+        text = f"Also proposed, outranked by {wording.outranked_by}: {outcome} ({rules})."
+        lines.append(RationaleLine(text=text))
+    lines += _standard_lines(wording, decision.facts.statements.values())
     lines += [
         RationaleLine(text=f"Evidence {e.id} was not used: {e.reason}", evidence=(e.id,))
         for e in decision.facts.excluded
@@ -92,28 +117,33 @@ def _rationale(evaluator: Evaluator, decision: Decision) -> list[RationaleLine]:
     return lines
 
 
-def _standard_lines(evaluator: Evaluator, decision: Decision) -> list[RationaleLine]:
+def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> list[RationaleLine]:
     """One line per standard: what was met and on what evidence, and any concern."""
-    index = TreeIndex.of(evaluator.framework)
     groups: dict[str, list[StatementFacts]] = {}
-    for fact in decision.facts.statements.values():
+    for fact in statements:
         if fact.required:
             groups.setdefault(fact.standard, []).append(fact)
     lines = []
     for standard, facts in groups.items():
-        node = index.nodes[standard]
         met = [f for f in facts if f.met]
         concerns = [f for f in facts if f.concern]
-        name = f"Standard {node.number} ({node.title})" if node.number else node.title
-        text = f"{name}: {len(met)} of {len(facts)} required statements met"
+        text = f"{wording.standards[standard]}: {len(met)} of {len(facts)} required statements met"
         if concerns:
-            text += f"; concerns on {', '.join(f.statement for f in concerns)}"
-        evidence = sorted({e for f in met + concerns for e in f.evidence})
-        lines.append(
-            RationaleLine(
-                text=text + ".",
-                statements=tuple(f.statement for f in met + concerns),
-                evidence=tuple(evidence),
-            )
+            text += f"; concerns on {', '.join(map(_statement_of, concerns))}"
+        cited = met + concerns
+        evidence: set[str] = set()  # a fact's evidence is its strengths and its concerns
+        for fact in cited:
+            evidence.update(fact.strengths, fact.concerns)
+        # Built without validation: the text is the framework's own (validated) words ending in
+        # a full stop, the statements are framework ids, the evidence the review's ids, so
+        # validating would only copy them.
+        line = RationaleLine.model_construct(
+            text=text + ".",
+            statements=tuple(map(_statement_of, cited)),
+            evidence=tuple(sorted(evidence)),
         )
+        lines.append(line)
     return lines
+
+
+_statement_of = attrgetter("statement")

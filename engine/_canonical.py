@@ -1,0 +1,163 @@
+"""A review's canonical JSON, the bytes its input hash seals, written without a dict in between.
+
+The canonical form is ``json.dumps(review.model_dump(mode="json"), sort_keys=True,
+separators=(",", ":"))``: keys sorted, no spaces, non-ASCII escaped. ``canonical_json`` writes
+exactly those characters straight from the typed model, several times faster. Ids, slugs and
+literals are written without escaping and checked afterwards in one pass; a review holding
+anything the fast writer does not expect (a value of another type, or a character in an id that
+JSON escapes) is written by the general encoder instead, so the result is the same for every
+review, however it was built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from json.encoder import encode_basestring_ascii
+from operator import attrgetter
+from typing import TypeVar
+
+from schemas.review import AbsencePeriod, Circumstances, EvidenceItem, Objective, Review
+
+__all__ = ["canonical_json", "general_canonical_json"]
+
+T = TypeVar("T")
+
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")
+"""Printable ASCII but a quote or a backslash: written by ``json.dumps`` as it is."""
+
+_TAG = '{"modality":"%s","polarity":"%s","statement":"%s"}'
+_tag_fields = attrgetter("modality", "polarity", "statement")
+
+
+class _Unusual(Exception):
+    """The review holds a value the fast writer leaves to the general encoder."""
+
+
+def general_canonical_json(review: Review) -> str:
+    """The canonical JSON by definition: the model dumped to JSON values, then encoded."""
+    return json.dumps(review.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
+def canonical_json(review: Review) -> str:
+    """The same text as ``general_canonical_json``, written from the typed model."""
+    if type(review) is not Review:  # a subclass may add fields: only the model dump knows them
+        return general_canonical_json(review)
+    plain: list[str] = []  # every string written unescaped, checked once at the end
+    try:
+        text = _review(review, plain)
+        if _PLAIN.fullmatch("".join(plain)):
+            return text
+    except (_Unusual, AttributeError, TypeError):
+        pass
+    return general_canonical_json(review)
+
+
+def _review(review: Review, plain: list[str]) -> str:
+    plain += (review.framework, *_optional(review.ruleset, review.stage, review.appraiser_rating))
+    return (
+        f'{{"appraiser":{_text(review.appraiser)},'
+        f'"appraiser_rating":{_id_or_null(review.appraiser_rating)},'
+        f'"circumstances":{_circumstances(review.circumstances, plain)},'
+        f'"conduct":{{"concern":{_bool(review.conduct.concern)},'
+        f'"note":{_text_or_null(review.conduct.note)}}},'
+        f'"cycle_end":"{_date(review.cycle_end)}","cycle_start":"{_date(review.cycle_start)}",'
+        f'"evidence":[{",".join([_evidence(item, plain) for item in _seq(review.evidence)])}],'
+        f'"framework":"{review.framework}",'
+        f'"objectives":[{",".join([_objective(o, plain) for o in _seq(review.objectives)])}],'
+        f'"ruleset":{_id_or_null(review.ruleset)},"stage":{_id_or_null(review.stage)},'
+        f'"subject":{_text(review.subject)}}}'
+    )
+
+
+def _evidence(item: EvidenceItem, plain: list[str]) -> str:
+    tags = _seq(item.tags)
+    fields = tuple(chain.from_iterable(map(_tag_fields, tags)))
+    plain += (item.id, item.kind, "".join(fields))
+    return (
+        f'{{"date":"{_date(item.date)}","id":"{item.id}","impact":{_text_or_null(item.impact)},'
+        f'"kind":"{item.kind}","note":{_text_or_null(item.note)},'
+        f'"recorded_by":{_text(item.recorded_by)},"tags":[{_tags_template(len(tags)) % fields}]}}'
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _tags_template(count: int) -> str:
+    """The JSON of ``count`` tags with a ``%s`` for each of their fields, in key order."""
+    return ",".join([_TAG] * count)
+
+
+def _objective(objective: Objective, plain: list[str]) -> str:
+    evidence, standards = _seq(objective.evidence), _seq(objective.standards)
+    plain += (objective.id, objective.outcome, *evidence, *standards)
+    return (
+        f'{{"evidence":[{_ids(evidence)}],"id":"{objective.id}",'
+        f'"outcome":"{objective.outcome}","standards":[{_ids(standards)}],'
+        f'"text":{_text(objective.text)}}}'
+    )
+
+
+def _circumstances(year: Circumstances, plain: list[str]) -> str:
+    return (
+        f'{{"absences":[{",".join([_absence(a, plain) for a in _seq(year.absences)])}],'
+        f'"in_capability":{_bool(year.in_capability)},"in_induction":{_bool(year.in_induction)},'
+        f'"part_time_fraction":{_float(year.part_time_fraction)}}}'
+    )
+
+
+def _absence(period: AbsencePeriod, plain: list[str]) -> str:
+    plain.append(period.type)
+    return f'{{"end":"{_date(period.end)}","start":"{_date(period.start)}","type":"{period.type}"}}'
+
+
+def _seq(values: Sequence[T]) -> Sequence[T]:
+    """A tuple or list (dumped alike as a JSON array); anything else is left to the encoder."""
+    if type(values) is not tuple and type(values) is not list:
+        raise _Unusual(values)
+    return values
+
+
+def _ids(values: Iterable[str]) -> str:
+    return ",".join([f'"{value}"' for value in values])
+
+
+def _optional(*values: str | None) -> list[str]:
+    return [value for value in values if value is not None]
+
+
+def _id_or_null(value: str | None) -> str:
+    return "null" if value is None else f'"{value}"'
+
+
+def _text(value: str) -> str:
+    if type(value) is not str:
+        raise _Unusual(value)
+    return encode_basestring_ascii(value)
+
+
+def _text_or_null(value: str | None) -> str:
+    return "null" if value is None else _text(value)
+
+
+def _date(value: dt.date) -> str:
+    if type(value) is not dt.date:  # a datetime would dump with its time
+        raise _Unusual(value)
+    return value.isoformat()
+
+
+def _bool(value: bool) -> str:
+    if type(value) is not bool:
+        raise _Unusual(value)
+    return "true" if value else "false"
+
+
+def _float(value: float) -> str:
+    """``json.dumps`` writes a finite float as its ``repr``."""
+    if type(value) is not float or not math.isfinite(value):
+        raise _Unusual(value)
+    return repr(value)
