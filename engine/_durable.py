@@ -64,6 +64,7 @@ from engine._durable_facts import (
     InvalidJson,
     JsonScan,
     check_batch,
+    copy_json,
     walk,
 )
 from engine.errors import AppraiseError
@@ -245,7 +246,7 @@ def _evidence(matched: Mapping[str, Mapping[str, Any]], rule: str) -> list[str]:
     found: set[str] = set()
     for alias, fact in matched.items():
         items = fact.get("evidence", [])
-        if not isinstance(items, list) or not all(isinstance(e, str) for e in items):
+        if not isinstance(items, list) or not _strings(items):
             raise EngineError(
                 f"rule {rule!r}: fact {fact.get('id')!r} ({alias}) has 'evidence' that is not "
                 "a list of strings",
@@ -253,6 +254,15 @@ def _evidence(matched: Mapping[str, Mapping[str, Any]], rule: str) -> list[str]:
             )
         found.update(items)
     return sorted(found)
+
+
+def _strings(items: list[Any]) -> bool:
+    """Whether every item is a string (one join in C, not a loop in Python)."""
+    try:
+        "".join(items)
+    except TypeError:
+        return False
+    return True
 
 
 def conclusion_fact(spec: RuleSpec, matched: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -282,7 +292,6 @@ class _Run:
     facts: dict[str, Mapping[str, Any]]  # by id: the case's, then what rules concluded
     firings: list[RawFiring] = field(default_factory=list)
     started: bool = False  # an action started in the session: only then may it be deleted
-    texts: dict[str, str] = field(default_factory=dict)  # JSON of matched facts, by id
 
     def copy_of(self, sent: object, rule: str, alias: str) -> dict[str, Any]:
         """A fresh copy of the full fact behind the (partial) fact durable matched."""
@@ -290,12 +299,7 @@ class _Run:
         fact = self.facts.get(fact_id) if isinstance(fact_id, str) else None
         if fact is None:
             raise EngineError(f"rule {rule!r}: no fact was matched for alias {alias!r}", rule=rule)
-        text = self.texts.get(fact_id)  # type: ignore[arg-type]
-        if text is None:
-            text = self.texts[fact_id] = json.dumps(  # type: ignore[index]
-                fact if type(fact) is dict else dict(fact)
-            )
-        copy: dict[str, Any] = json.loads(text)
+        copy: dict[str, Any] = copy_json(fact if type(fact) is dict else dict(fact))
         return copy
 
 
