@@ -1,61 +1,72 @@
 """The one adapter between appraise and durable-rules; nothing of durable's types leaks out.
 
-A ``CompiledRuleset`` registers a rule set once on a private host and then evaluates one case
-per ``run`` call: one fresh session, the case's facts asserted as one batch, the agenda run to
-the end on the calling thread, every firing recorded, the session deleted. It guards against
-the pitfalls measured in ``shared/notes/durable-rules.md`` and probed again for this module:
+A ``CompiledRuleset`` registers a rule set once with durable's C engine and then evaluates one
+case per ``run`` call: one fresh session, the case's facts asserted as one batch, the agenda run
+to the end on the calling thread, every firing recorded, the session deleted. It drives the C
+module (``durable_rules_engine``) itself: durable's Python glue (``Host``, ``Ruleset``,
+``Closure``, a JSON round trip of the session state and a few objects per action) cost several
+times the C engine's own work (``shared/notes/durable-rules.md`` §4). It guards against the
+pitfalls measured in that note and probed again for this module:
 
 * The stock ``Host()`` starts two timer threads that run actions behind our back and segfault
-  under load: each ruleset gets its own host subclass whose ``_run`` starts nothing.
-* ``Ruleset()`` deletes ``run`` from the definition it is given: definitions are deep-copied.
+  under load: no ``Host`` is created at all, so no thread ever runs an action.
+* durable's ``Ruleset()`` deletes ``run`` from the definition it is given: definitions are not
+  handed to it; they are written to JSON once, when the rule set is registered.
 * More than 4,096 rules per ruleset fail (error 106): the rule count is checked first.
-* ``Host.assert_facts`` raises ``MessageNotHandledException`` for the whole batch when one fact
-  matches no rule, and then skips the actions: we call ``durable_rules_engine.assert_facts``
-  and ``do_actions`` ourselves, and a catch-all *sink* rule handles every fact (with
-  ``cap``, so it fires about once per case rather than once per fact).
-* ``delete_state`` on a session in which no action was ever started is a **SIGSEGV** (found
-  here: a case where no rule fires). The sink rule fires for every batch, so one action always
-  starts; we still never delete a session in which we saw no action run.
+* A batch in which one fact matches no rule is "not handled" as a whole: a catch-all *sink*
+  rule handles every fact (with ``cap``, so it fires about once per case rather than once per
+  fact); the driver skips its actions without reading them.
+* ``delete_state`` on a session in which no action was ever started is a **SIGSEGV** (its
+  action context holds stale pointers; found here with a case where no rule fires). The sink
+  rule fires for every batch, so one action always starts; a session in which no action
+  started is never deleted.
 * More than 1,024 live sessions raise ``MemoryError``, and deleting the session whose assert
-  raised it is a SIGSEGV: every session is deleted after its run, except that one; after a
-  ``MemoryError`` the ruleset refuses further runs.
-* An exception inside an action is swallowed into the session state: our actions catch their
-  own exceptions, the state is checked for ``exception`` too, and both become an
-  ``EngineError`` naming the rule.
-* The batch assert silently drops the *whole batch* (result code 0, no session) for a fact
-  with more than ~253 properties or a number written ``1e-05``/``1e+16`` (an exponent without a
-  decimal point); a string near 16 MiB crashes. Facts are validated first (JSON types only, no
-  NaN/inf, 64-bit ints, at most 250 properties, strings up to 1,000,000 characters, unique
-  string ids) and such floats are written ``1.0e-05``. In a rule such a number is error 204,
-  so definitions containing one are rejected.
+  raised it is a SIGSEGV: every session is deleted after its run, except after a
+  ``MemoryError`` anywhere in the run; then the ruleset refuses further runs.
+* durable would swallow an exception raised inside an action into the session state; here
+  actions are plain calls of this module, so an error in one stops the run (the session is
+  still deleted) and becomes an ``EngineError`` naming the rule; an interrupt passes unchanged.
+* The batch assert silently drops the whole batch for a fact with more than ~253 properties or
+  a float written ``1e-05``; a string near 16 MiB crashes it; ``1`` and ``"1"`` are the same id:
+  facts are checked in full first, and such floats written ``1.0e-05`` (``_durable_facts``).
+  In a rule such a number is error 204, so definitions containing one are rejected.
 * A negative ``pri`` runs after every positive one (it is read as unsigned): ``pri`` must be
   0-999999 (the sink rule's is 1,000,000).
-* A fact's identity is its ``id`` (``1`` and ``"1"`` are the same fact): ids must be strings.
-* Durable's actions call ``datetime.utcfromtimestamp``, deprecated in Python 3.12: that one
-  warning is silenced around ``do_actions``.
-* Durable's C core never releases the GIL and the action protocol spans several calls: ``run``
+* durable is sent only what its rules can test (the properties they name; with a ``t`` test in
+  every pattern, only facts of a tested type), and hands back only ids that are mapped to the
+  full facts: each firing gets its own copy of what it matched.
+* durable's C core never releases the GIL and the action protocol spans several calls: ``run``
   holds a per-ruleset lock, so concurrent callers are serialised (threads add no speed).
+
+The state durable's glue read and wrote back around every action is not touched: no rule here
+tests it (every positive pattern needs a fact property the state lacks, such as ``t``), and
+nothing here changes it, so writing it back would only delete and re-add the same fact.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import itertools
 import json
-import math
 import re
 import threading
-import warnings
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any
 
 import durable_rules_engine as _dre
-from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
+from engine._durable_facts import (
+    RESERVED_ID_PREFIX,
+    Batch,
+    InvalidJson,
+    JsonScan,
+    check_batch,
+    copy_json,
+    walk,
+)
 from engine.errors import AppraiseError
 
 __all__ = [
@@ -70,11 +81,7 @@ __all__ = [
 ENGINE_VERSION = f"appraise-engine/0.1 durable-rules/{version('durable-rules')}"
 
 MAX_RULES = 4094  # plus the sink rule: fewer than durable's 4,096 (MAX_ACTIONS)
-MAX_FACT_PROPERTIES = 250  # durable drops a fact with more than 253 (keys at every depth)
-MAX_STRING_LENGTH = 1_000_000  # durable crashes near 16 MiB
-MAX_DEPTH = 32
 MAX_FIRINGS_PER_RUN = 100_000
-_INT64 = (-(2**63), 2**63 - 1)
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}")
 _ALIAS = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}(\$not)?")
@@ -83,7 +90,8 @@ _SINK = "$appraise.sink"
 # Matches every fact; runs last; "cap" hands it up to 1,000 pending facts in one action, so
 # it fires about once per case instead of once per fact (measured: same firings, ~25% faster).
 _SINK_DEFINITION: dict[str, Any] = {"all": [{"m": {"$ex": {"t": 1}}}], "pri": 10**6, "cap": 1000}
-_CONCLUSION_PREFIX = "conclusion:"
+_SINK_ACTION = '{"' + _SINK + '":'  # how durable's action messages for the sink begin
+_CONCLUSION = "conclusion"
 _ruleset_numbers = itertools.count(1)
 
 
@@ -115,143 +123,6 @@ class RawFiring:
     seq: int
     rule: str
     matched: dict[str, dict[str, Any]]
-
-
-# --- checking JSON before durable sees it ------------------------------------------------------
-
-
-def _odd_float(value: float) -> bool:
-    """True when Python writes ``value`` as ``1e-05``: durable cannot parse that form."""
-    text = repr(value)
-    return "e" in text and "." not in text
-
-
-def _float_text(value: float) -> str:
-    text = repr(value)
-    if _odd_float(value):
-        mantissa, exponent = text.split("e")
-        return f"{mantissa}.0e{exponent}"
-    return text
-
-
-@dataclass
-class _Scan:
-    """What a walk over one JSON value found; ``label`` says where, in error messages."""
-
-    label: str
-    fact: Mapping[str, Any] | None = None
-    properties: int = 0
-    odd_floats: bool = False
-
-    @property
-    def where(self) -> str:
-        return self.label if self.fact is None else f"{self.label} (id {self.fact.get('id')!r})"
-
-
-def _check_scalar(value: object, path: str, scan: _Scan) -> None:
-    if value is None or isinstance(value, bool):
-        return
-    if isinstance(value, int):
-        if not _INT64[0] <= value <= _INT64[1]:
-            raise EngineError(f"{scan.where}: {path} = {value} is outside the 64-bit range")
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise EngineError(f"{scan.where}: {path} = {value} is not a finite number")
-        scan.odd_floats = scan.odd_floats or _odd_float(value)
-    elif isinstance(value, str):
-        if len(value) > MAX_STRING_LENGTH:
-            raise EngineError(f"{scan.where}: {path} is longer than {MAX_STRING_LENGTH} characters")
-    else:
-        kind = type(value).__name__
-        raise EngineError(f"{scan.where}: {path} is a {kind}, not a JSON value")
-
-
-def _check_key(key: object, path: str, scan: _Scan, fact_keys: bool) -> str:
-    if not isinstance(key, str):
-        raise EngineError(f"{scan.where}: {path} has a key {key!r} that is not a string")
-    if fact_keys and (not key or key.startswith("$") or "." in key):
-        raise EngineError(f"{scan.where}: {path} has a key {key!r} (empty, '$…' or with '.')")
-    return key
-
-
-def _walk(value: object, path: str, scan: _Scan, depth: int, fact_keys: bool) -> None:
-    """Check that ``value`` is plain JSON durable handles; count properties outside arrays."""
-    if depth > MAX_DEPTH:
-        raise EngineError(f"{scan.where}: {path} is nested more than {MAX_DEPTH} levels deep")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = _check_key(key, path, scan, fact_keys)
-            scan.properties += fact_keys
-            _walk(item, f"{path}.{name}", scan, depth + 1, fact_keys)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _walk(item, f"{path}[{i}]", scan, depth + 1, fact_keys=False)
-    else:
-        _check_scalar(value, path, scan)
-
-
-def _simple(value: object) -> bool:
-    """True for the values most facts hold, which need no closer look (the fast path)."""
-    if isinstance(value, str):
-        return len(value) <= MAX_STRING_LENGTH
-    if isinstance(value, int):  # bool included
-        return _INT64[0] <= value <= _INT64[1]
-    if isinstance(value, float):  # finite, and written without an exponent
-        return 1e-4 <= abs(value) < 1e16 or value == 0.0
-    if isinstance(value, list):
-        return all(isinstance(v, str) and len(v) <= MAX_STRING_LENGTH for v in value)
-    return value is None
-
-
-def _check_fact(fact: object, index: int) -> _Scan:
-    if not isinstance(fact, Mapping):
-        raise EngineError(f"fact {index} is a {type(fact).__name__}, not a mapping")
-    scan = _Scan(f"fact {index}", fact)
-    for key in ("t", "id"):
-        if not isinstance(fact.get(key), str) or not fact[key]:
-            raise EngineError(f"{scan.where}: {key!r} must be a non-empty string")
-    if "sid" in fact:
-        raise EngineError(f"{scan.where}: 'sid' is reserved for the engine")
-    if fact["id"].startswith(_CONCLUSION_PREFIX):
-        raise EngineError(f"{scan.where}: ids starting {_CONCLUSION_PREFIX!r} are reserved")
-    for key, value in fact.items():
-        scan.properties += 1
-        if not (isinstance(key, str) and key and key[0] != "$" and "." not in key):
-            _check_key(key, "fact", scan, fact_keys=True)  # raises
-        if not _simple(value):
-            _walk(value, f"fact.{key}", scan, 1, fact_keys=True)
-    if scan.properties > MAX_FACT_PROPERTIES:
-        raise EngineError(f"{scan.where}: more than {MAX_FACT_PROPERTIES} properties")
-    return scan
-
-
-def _check_facts(facts: Sequence[Mapping[str, Any]]) -> bool:
-    """Validate a case's facts; True when one needs the slow float-safe encoder."""
-    seen: set[str] = set()
-    odd = False
-    for index, fact in enumerate(facts):
-        scan = _check_fact(fact, index)
-        if fact["id"] in seen:
-            raise EngineError(f"{scan.where}: duplicate id (ids must be unique in a case)")
-        seen.add(fact["id"])
-        odd = odd or scan.odd_floats
-    return odd
-
-
-def _dump(value: object) -> str:
-    """JSON like ``json.dumps``, but floats as durable can parse them (``1.0e-05``)."""
-    if isinstance(value, float):
-        return _float_text(value)
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(k)}:{_dump(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(_dump(v) for v in value) + "]"
-    return json.dumps(value)
-
-
-def _encode_batch(facts: Sequence[Mapping[str, Any]], sid: str, odd_floats: bool) -> str:
-    batch = [{**fact, "sid": sid} for fact in facts]
-    return _dump(batch) if odd_floats else json.dumps(batch, allow_nan=False)
 
 
 # --- checking rule specs -------------------------------------------------------------------------
@@ -289,8 +160,11 @@ def _check_definition(spec: RuleSpec) -> None:
         raise EngineError(  # durable runs a negative pri after every positive one
             f"rule {rule!r}: 'pri' must be an int from 0 to 999999, not {pri!r}"
         )
-    scan = _Scan(f"rule {rule!r}")
-    _walk(definition, "definition", scan, 0, fact_keys=False)
+    scan = JsonScan(f"rule {rule!r}")
+    try:
+        walk(definition, "definition", scan, 0, fact_keys=False)
+    except InvalidJson as error:
+        raise EngineError(str(error)) from None
     if scan.odd_floats:
         raise EngineError(f"rule {rule!r}: a number like 1e-05 cannot be parsed by durable-rules")
 
@@ -310,34 +184,69 @@ def _check_specs(rules: Sequence[RuleSpec]) -> None:
         _check_definition(spec)
 
 
+# --- what the rules can see ----------------------------------------------------------------------
+
+
+def _names(value: object, found: set[str]) -> set[str]:
+    """Every string in a definition (keys and values), and what precedes a '.' in each."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _names(key, found)
+            _names(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _names(item, found)
+    elif isinstance(value, str):
+        found.add(value)
+        found.add(value.split(".", 1)[0])
+    return found
+
+
+def _tested_type(test: object) -> str | None:
+    """The fact type a pattern requires by equality (``{"t": x}``, alone or in ``$and``)."""
+    if not isinstance(test, dict) or len(test) != 1:
+        return None
+    ((key, body),) = test.items()
+    if key == "t":
+        return body if isinstance(body, str) else None
+    if key == "$and" and isinstance(body, list):
+        return next((t for t in map(_tested_type, body) if t is not None), None)
+    return None
+
+
+def _sent_properties(rules: Sequence[RuleSpec]) -> frozenset[str]:
+    """Fact properties a rule could test: every name its definitions hold, plus 't' and 'id'.
+
+    An over-estimate (every string counts) is harmless; a property left out is one no rule
+    tests, so sending it changes no match.
+    """
+    found: set[str] = {"t", "id"}
+    for spec in rules:
+        _names(spec.definition, found)
+    return frozenset(found)
+
+
+def _sent_types(rules: Sequence[RuleSpec]) -> frozenset[str] | None:
+    """The fact types some pattern tests, when every pattern tests one; else None (send all)."""
+    types: set[str] = set()
+    for spec in rules:
+        for pattern in spec.definition["all"]:
+            ((test,),) = [pattern.values()]
+            tested = _tested_type(test)
+            if tested is None:
+                return None
+            types.add(tested)
+    return frozenset(types)
+
+
 # --- what one firing does ----------------------------------------------------------------------
-
-
-def _plain(fact: object, rule: str, alias: str) -> dict[str, Any]:
-    if not isinstance(fact, dict):
-        raise EngineError(f"rule {rule!r}: no fact was matched for alias {alias!r}", rule=rule)
-    return {k: v for k, v in fact.items() if k != "sid"}
-
-
-def _matched(spec: RuleSpec, closure: Any) -> dict[str, dict[str, Any]]:
-    """The fact each positive alias matched, read from ``c._m`` (``c.s`` is the state!)."""
-    raw = closure.__dict__.get("_m")
-    if not isinstance(raw, dict):
-        raise EngineError(
-            f"rule {spec.name!r}: durable gave no alias → fact mapping", rule=spec.name
-        )
-    return {
-        alias: _plain(raw.get(alias), spec.name, alias)
-        for alias in spec.aliases
-        if not alias.endswith("$not")
-    }
 
 
 def _evidence(matched: Mapping[str, Mapping[str, Any]], rule: str) -> list[str]:
     found: set[str] = set()
     for alias, fact in matched.items():
         items = fact.get("evidence", [])
-        if not isinstance(items, list) or not all(isinstance(e, str) for e in items):
+        if not isinstance(items, list) or not _strings(items):
             raise EngineError(
                 f"rule {rule!r}: fact {fact.get('id')!r} ({alias}) has 'evidence' that is not "
                 "a list of strings",
@@ -347,50 +256,62 @@ def _evidence(matched: Mapping[str, Mapping[str, Any]], rule: str) -> list[str]:
     return sorted(found)
 
 
+def _strings(items: list[Any]) -> bool:
+    """Whether every item is a string (one join in C, not a loop in Python)."""
+    try:
+        "".join(items)
+    except TypeError:
+        return False
+    return True
+
+
 def conclusion_fact(spec: RuleSpec, matched: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     ids = "+".join(sorted(str(fact.get("id")) for fact in matched.values()))
     return {
-        "t": "conclusion",
+        "t": _CONCLUSION,
         "name": spec.conclude,
-        "id": f"{_CONCLUSION_PREFIX}{spec.conclude}:{spec.name}:{ids}",
+        "id": f"{RESERVED_ID_PREFIX}{spec.conclude}:{spec.name}:{ids}",
         "evidence": _evidence(matched, spec.name),
     }
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """A registered rule and the aliases its firings report (the positive ones)."""
+
+    spec: RuleSpec
+    positive: tuple[str, ...]
+
+
 @dataclass
 class _Run:
-    """The mutable record of one ``run`` call: its session, firings and first failure."""
+    """The mutable record of one ``run`` call: its session, facts and firings."""
 
     case_id: str
     sid: str
+    facts: dict[str, Mapping[str, Any]]  # by id: the case's, then what rules concluded
     firings: list[RawFiring] = field(default_factory=list)
-    actions: int = 0  # actions started, the sink's included
-    stopped: bool = False  # set on failure: later actions do nothing but drain the agenda
-    failure: tuple[str, BaseException] | None = None
-    driver_error: object = None
+    started: bool = False  # an action started in the session: only then may it be deleted
 
-    def fail(self, rule: str, error: BaseException) -> None:
-        if self.failure is None:
-            self.failure = (rule, error)
-        self.stopped = True
-
-
-class _NoTimerHost(Host):  # type: ignore[misc]  # durable has no type stubs
-    """A durable host that starts no background dispatch or timer threads."""
-
-    def _run(self) -> None:
-        pass
+    def copy_of(self, sent: object, rule: str, alias: str) -> dict[str, Any]:
+        """A fresh copy of the full fact behind the (partial) fact durable matched."""
+        fact_id = sent.get("id") if isinstance(sent, dict) else None
+        fact = self.facts.get(fact_id) if isinstance(fact_id, str) else None
+        if fact is None:
+            raise EngineError(f"rule {rule!r}: no fact was matched for alias {alias!r}", rule=rule)
+        copy: dict[str, Any] = copy_json(fact if type(fact) is dict else dict(fact))
+        return copy
 
 
 # --- the compiled rule set -----------------------------------------------------------------------
 
 
 class CompiledRuleset:
-    """A rule set registered once on a private durable host; ``run`` evaluates one case.
+    """A rule set registered once with durable's C engine; ``run`` evaluates one case.
 
-    Each instance has its own host (no timer threads) and internal name, so two rule sets with
-    the same name coexist, and dropping an instance frees its C ruleset. ``run`` is serialised
-    by a lock; it is safe to call from several threads, but they gain nothing.
+    Each instance registers its own C ruleset under its own internal name, so two rule sets
+    with the same name coexist, and dropping an instance frees its C ruleset. ``run`` is
+    serialised by a lock; it is safe to call from several threads, but they gain nothing.
     """
 
     def __init__(self, name: str, rules: Sequence[RuleSpec]) -> None:
@@ -398,70 +319,39 @@ class CompiledRuleset:
         rules = list(rules)
         _check_specs(rules)
         self.rules: tuple[RuleSpec, ...] = tuple(rules)
+        self._rules = {
+            spec.name: _Rule(spec, tuple(a for a in spec.aliases if not a.endswith("$not")))
+            for spec in rules
+        }
+        self._properties = _sent_properties(rules)
+        self._types = _sent_types(rules)
+        self._send_conclusions = self._types is None or _CONCLUSION in self._types
         self._internal = f"{name}~{next(_ruleset_numbers)}"
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
-        self._current: _Run | None = None
         self._broken: str | None = None
         self._last_sid: str | None = None
-        self._host = _NoTimerHost()
-        self._register()
-
-    def _register(self) -> None:
-        definitions: dict[str, Any] = {}
-        for spec in self.rules:
-            definitions[spec.name] = copy.deepcopy(spec.definition)
-            definitions[spec.name]["run"] = self._action(spec)
-        definitions[_SINK] = copy.deepcopy(_SINK_DEFINITION)
-        definitions[_SINK]["run"] = self._sink
-        try:
-            self._host.set_rulesets({self._internal: definitions})
-        except Exception as error:  # durable raises bare Exception and its own error type
-            raise EngineError(f"durable-rules rejected rule set {self.name!r}: {error}") from error
-        self._ruleset = self._host.get_ruleset(self._internal)
-        self._handle: int = self._ruleset._handle
+        self._handle = self._register()
         finalizer = weakref.finalize(self, _delete_ruleset, self._handle)
         finalizer.atexit = False
 
-    # --- actions (run by durable, on this thread, inside ``do_actions``) ---
-
-    def _action(self, spec: RuleSpec) -> Callable[[Any], None]:
-        def action(c: Any) -> None:
-            run = self._current
-            if run is None:
-                return
-            run.actions += 1
-            if run.stopped:
-                return
-            try:
-                self._fire(run, spec, c)
-            except BaseException as error:  # durable would swallow it: keep it for the caller
-                run.fail(spec.name, error)
-
-        return action
-
-    def _sink(self, c: Any) -> None:
-        """Matches every fact, so no batch is 'not handled', and makes sure an action starts."""
-        if self._current is not None:
-            self._current.actions += 1
-
-    def _fire(self, run: _Run, spec: RuleSpec, c: Any) -> None:
-        if len(run.firings) >= MAX_FIRINGS_PER_RUN:
-            raise EngineError(
-                f"more than {MAX_FIRINGS_PER_RUN} firings in one case", rule=spec.name
-            )
-        matched = _matched(spec, c)
-        run.firings.append(RawFiring(seq=len(run.firings), rule=spec.name, matched=matched))
-        if spec.conclude is not None:
-            # Nobody consumes it, or the same conclusion was reached before: both are fine.
-            with contextlib.suppress(MessageNotHandledException, MessageObservedException):
-                c.assert_fact(conclusion_fact(spec, matched))
+    def _register(self) -> int:
+        definitions = {spec.name: spec.definition for spec in self.rules}
+        definitions[_SINK] = _SINK_DEFINITION
+        text = json.dumps(definitions, ensure_ascii=False)  # as durable's Ruleset() writes it
+        try:
+            return int(_dre.create_ruleset(self._internal, text))
+        except Exception as error:  # durable raises its own error type, or MemoryError
+            raise EngineError(f"durable-rules rejected rule set {self.name!r}: {error}") from error
 
     # --- one case ---
 
     def run(self, case_id: str, facts: Sequence[Mapping[str, Any]]) -> list[RawFiring]:
         """Evaluate one case: every firing in order, with the facts each alias matched."""
-        odd_floats = _check_facts(facts)
+        try:
+            batch = check_batch(facts, self._properties, self._types)
+        except InvalidJson as error:
+            raise EngineError(str(error)) from None
         if not facts:
             return []  # no session: durable would have nothing to do (and no action to run)
         with self._lock:
@@ -469,20 +359,18 @@ class CompiledRuleset:
                 raise EngineError(f"rule set {self.name!r} is unusable: {self._broken}")
             sid = f"s{next(self._sids)}"
             self._last_sid = sid
-            return self._evaluate(_Run(case_id, sid), _encode_batch(facts, sid, odd_floats))
+            if not batch.sent:
+                return []  # no fact of a type any rule tests: nothing can fire
+            return self._evaluate(_Run(case_id, sid, batch.by_id), batch)
 
-    def _evaluate(self, run: _Run, payload: str) -> list[RawFiring]:
-        code, offset = self._assert(run, payload)  # no session exists if this raises
-        self._current = run
+    def _evaluate(self, run: _Run, batch: Batch) -> list[RawFiring]:
+        code, offset = self._assert(run, batch.payload(run.sid))  # raises: no session to free
         try:
             self._drive(run, code, offset)
-            self._check(run, code)
-        except BaseException:
-            self._release(run, failed=True)
+        except BaseException as error:
+            self._release(run, error)
             raise
-        finally:
-            self._current = None
-        self._release(run, failed=False)
+        self._release(run, None)
         return run.firings
 
     def _assert(self, run: _Run, payload: str) -> tuple[int, int]:
@@ -496,62 +384,94 @@ class CompiledRuleset:
         return int(code), int(offset)
 
     def _drive(self, run: _Run, code: int, offset: int) -> None:
-        """Run the agenda to the end; after a bad assert, actions only drain it."""
-        run.stopped = code != 0
-
-        def complete(error: object, _state: object) -> None:
-            run.driver_error = run.driver_error or error
-
-        with warnings.catch_warnings():  # durable calls datetime.utcfromtimestamp (3.12+)
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\.")
-            self._ruleset.do_actions(offset, complete)
-
-    def _check(self, run: _Run, code: int) -> None:
-        """Raise what went wrong in the run, the first cause first."""
+        """Run the agenda to the end: start an action, do it, complete it and start the next."""
         where = f"case {run.case_id!r}"
-        if code != 0:
-            what = "a fact was already asserted" if code == 2 else f"result code {code}"
-            raise EngineError(f"durable-rules did not take {where}: {what}")
-        if run.failure is not None:
-            rule, error = run.failure
-            _reraise_interrupt(error)
-            message = f"rule {rule!r} failed while evaluating {where}: {error}"
-            raise EngineError(message, rule=rule) from error
-        if run.driver_error:
-            _reraise_interrupt(run.driver_error)
-            raise EngineError(f"durable-rules failed while evaluating {where}: {run.driver_error}")
-        state = self._ruleset.get_state(run.sid)
-        if "exception" in state:
-            raise EngineError(f"an action failed while evaluating {where}: {state['exception']}")
+        try:
+            started = _dre.start_action_for_state(self._handle, offset)
+            run.started = started is not None
+            if code != 0:  # 2: a fact was already asserted (1, not handled, the sink prevents)
+                what = "a fact was already asserted" if code == 2 else f"result code {code}"
+                raise EngineError(f"durable-rules did not take {where}: {what}")
+            if started is None:
+                raise EngineError(f"no action ran for {where}; session kept")
+            messages: str | None = started[1]
+            while messages is not None:
+                if not messages.startswith(_SINK_ACTION):
+                    self._act(run, messages)
+                messages = _dre.complete_and_start_action(self._handle, offset)
+        except MemoryError as error:  # from durable's C side: the session is not to be trusted
+            raise EngineError(f"durable-rules ran out of memory evaluating {where}") from error
+        except _dre.error as error:
+            raise EngineError(f"durable-rules failed while evaluating {where}: {error}") from error
 
-    def _release(self, run: _Run, *, failed: bool) -> None:
-        """Delete the session, unless no action ever started in it (that is a SIGSEGV)."""
-        if run.failure is not None and isinstance(run.failure[1], MemoryError):
+    def _act(self, run: _Run, messages: str) -> None:
+        """One action: the rule durable names fired on the facts its message holds."""
+        action = json.loads(messages)
+        name = next(iter(action), None) if isinstance(action, dict) and len(action) == 1 else None
+        rule = self._rules.get(name)  # type: ignore[arg-type]
+        if rule is None:
+            raise EngineError(f"durable-rules started an unknown action: {messages[:200]}")
+        frame = action[name]
+        try:
+            self._fire(run, rule, frame)
+        except Exception as error:  # our own code failed: name the rule (interrupts pass)
+            message = f"rule {name!r} failed while evaluating case {run.case_id!r}: {error}"
+            raise EngineError(message, rule=name) from error
+
+    def _fire(self, run: _Run, rule: _Rule, frame: object) -> None:
+        spec = rule.spec
+        if len(run.firings) >= MAX_FIRINGS_PER_RUN:
+            raise EngineError(
+                f"more than {MAX_FIRINGS_PER_RUN} firings in one case", rule=spec.name
+            )
+        if not isinstance(frame, dict):
+            raise EngineError(
+                f"rule {spec.name!r}: durable gave no alias → fact mapping", rule=spec.name
+            )
+        matched = {
+            alias: run.copy_of(frame.get(alias), spec.name, alias) for alias in rule.positive
+        }
+        run.firings.append(RawFiring(seq=len(run.firings), rule=spec.name, matched=matched))
+        if spec.conclude is not None:
+            self._conclude(run, conclusion_fact(spec, matched))
+
+    def _conclude(self, run: _Run, fact: dict[str, Any]) -> None:
+        """Assert a conclusion in the session, once: the same one again changes nothing."""
+        if fact["id"] in run.facts:
+            return
+        run.facts[fact["id"]] = fact
+        if self._send_conclusions:
+            sent = {key: value for key, value in fact.items() if key in self._properties}
+            sent["sid"] = run.sid
+            _dre.assert_fact(self._handle, json.dumps(sent, separators=(",", ":")))
+
+    def _release(self, run: _Run, error: BaseException | None) -> None:
+        """Delete the session, unless no action started in it or memory ran out."""
+        if _out_of_memory(error):
             self._broken = f"durable-rules ran out of memory (case {run.case_id!r})"
             return  # as after a failed assert: deleting might crash
-        if run.actions == 0:
-            if not failed:
-                raise EngineError(f"no action ran for case {run.case_id!r}; session kept")
-            return
-        try:
-            self._ruleset.delete_state(run.sid)
-        except _dre.error as error:
-            if not failed:
-                raise EngineError(f"could not delete the session of {run.case_id!r}") from error
+        if not run.started:
+            return  # deleting it would be a SIGSEGV; only the sink's absence could get here
+        try:  # frees an action still in progress (after an error) along with the session
+            _dre.delete_state(self._handle, run.sid)
+        except _dre.error as failure:
+            if error is None:
+                raise EngineError(f"could not delete the session of {run.case_id!r}") from failure
 
     def _has_session(self, sid: str) -> bool:
         """Whether durable still holds the session ``sid`` (for tests)."""
         try:
-            self._ruleset.get_state(sid)
+            _dre.get_state(self._handle, sid)
         except _dre.error:
             return False
         return True
 
 
-def _reraise_interrupt(error: object) -> None:
-    """KeyboardInterrupt, SystemExit and the like pass through unchanged."""
-    if isinstance(error, BaseException) and not isinstance(error, Exception):
-        raise error
+def _out_of_memory(error: BaseException | None) -> bool:
+    """Whether ``error`` is, or was caused by, a ``MemoryError``."""
+    return isinstance(error, MemoryError) or (
+        error is not None and isinstance(error.__cause__, MemoryError)
+    )
 
 
 def _delete_ruleset(handle: int) -> None:

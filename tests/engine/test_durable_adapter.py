@@ -140,7 +140,7 @@ def test_a_crash_in_our_own_recording_code_surfaces_with_its_cause(
     def broken(*_: object) -> None:
         raise RuntimeError("recording broke")
 
-    monkeypatch.setattr(adapter, "_matched", broken)
+    monkeypatch.setattr(adapter._Run, "copy_of", broken)
     with pytest.raises(EngineError, match=r"rule 'demo\.x' failed") as info:
         engine.run("case", [fact("x", "x1")])
     assert isinstance(info.value.__cause__, RuntimeError)
@@ -155,7 +155,7 @@ def test_an_interrupt_inside_an_action_is_not_swallowed(monkeypatch: pytest.Monk
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(adapter, "_matched", interrupted)
+    monkeypatch.setattr(adapter._Run, "copy_of", interrupted)
     with pytest.raises(KeyboardInterrupt):
         engine.run("case", [fact("x", "x1")])
     assert engine._last_sid is not None
