@@ -1,7 +1,9 @@
 -- wrk script of benchmarks/service_load.py: sends one request over and over for a window of
 -- time, then sends nothing more, so the requests in flight finish inside wrk's duration and the
 -- records the server stored can be matched exactly with the 2xx responses counted here.
---   wrk ... -s service_load.lua URL -- METHOD PATH BODY_FILE|- BEARER_KEY|- WINDOW_SECONDS
+--   wrk ... -s service_load.lua URL -- METHOD PATH BODY_FILE|- BEARER_KEY|- WINDOW_SECONDS [RATE]
+-- RATE (requests a second for this wrk thread, default 0: as fast as answers come) paces the
+-- thread's connections to that rate, so the latency at a given load can be read.
 -- done() prints one line, "WRK_JSON {...}", with the counts and latency percentiles.
 
 local ffi = require("ffi")
@@ -24,6 +26,8 @@ end
 function init(args)
     local method, path, body_file, key = args[1], args[2], args[3], args[4]
     window = tonumber(args[5])
+    local rate = tonumber(args[6] or "0")
+    interval = rate > 0 and 1 / rate or 0
     local headers = {}
     local body = nil
     if body_file ~= "-" then
@@ -36,7 +40,7 @@ function init(args)
         headers["Authorization"] = "Bearer " .. key
     end
     prepared = wrk.format(method, path, headers, body)
-    first, last, stop_at = 0, 0, nil
+    first, last, stop_at, next_slot = 0, 0, nil, 0
     ok, non_2xx = 0, 0
     statuses = ""
 end
@@ -57,10 +61,13 @@ end
 -- run lasts, which sends nothing more while the requests already sent are answered.
 function delay()
     started()
-    if now() >= stop_at then
+    local t = now()
+    if t >= stop_at then
         return 3600 * 1000
     end
-    return 0
+    local slot = math.max(next_slot, t)
+    next_slot = slot + interval
+    return (slot - t) * 1000
 end
 
 function response(status, headers, body)

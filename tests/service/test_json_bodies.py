@@ -130,3 +130,11 @@ def test_a_body_with_a_problem_takes_the_located_way_and_says_where() -> None:
     kind, problems = outcome(served, text)
     assert kind == "problems"
     assert [(p["path"], p["line"]) for p in problems] == [("stage", 7)]
+
+
+@pytest.mark.parametrize("text", ["=", "framework: =\n"])
+def test_a_yaml_scalar_yaml_cannot_build_is_a_problem_of_the_body(text: str) -> None:
+    with pytest.raises(InputError) as problems:
+        drafts.read_review(text.encode(), "application/yaml", RULESETS)
+    [problem] = problems.value.diagnostics
+    assert problem.code == "yaml-syntax" and problem.file == drafts.BODY
