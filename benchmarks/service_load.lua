@@ -41,7 +41,7 @@ function init(args)
     end
     prepared = wrk.format(method, path, headers, body)
     first, last, stop_at, next_slot = 0, 0, nil, 0
-    ok, non_2xx = 0, 0
+    sent, ok, non_2xx = 0, 0, 0
     statuses = ""
 end
 
@@ -53,18 +53,19 @@ local function started()
 end
 
 function request()
-    started()
     return prepared
 end
 
--- Called before every request but a connection's first: past the window, wait longer than the
--- run lasts, which sends nothing more while the requests already sent are answered.
+-- Called before every request (wrk also calls request() once before the run to check it, so
+-- requests are counted here): past the window, wait longer than the run lasts, which sends
+-- nothing more while the requests already sent are answered.
 function delay()
     started()
     local t = now()
     if t >= stop_at then
         return 3600 * 1000
     end
+    sent = sent + 1
     local slot = math.max(next_slot, t)
     next_slot = slot + interval
     return (slot - t) * 1000
@@ -83,8 +84,9 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-    local total_ok, total_bad, earliest, latest, seen = 0, 0, nil, 0, ""
+    local total_sent, total_ok, total_bad, earliest, latest, seen = 0, 0, 0, nil, 0, ""
     for _, thread in ipairs(threads) do
+        total_sent = total_sent + thread:get("sent")
         total_ok = total_ok + thread:get("ok")
         total_bad = total_bad + thread:get("non_2xx")
         local first_sent = thread:get("first")
@@ -94,12 +96,14 @@ function done(summary, latency, requests)
         latest = math.max(latest, thread:get("last"))
         seen = seen .. thread:get("statuses")
     end
+    -- A request sent and never answered is lost, whatever wrk's socket errors say: a read
+    -- error is also how wrk counts an idle connection the server closed (keep-alive timeout).
     local errors = summary.errors
     io.write(string.format(
-        'WRK_JSON {"requests": %d, "ok": %d, "non_2xx": %d, "non_2xx_statuses": "%s", ' ..
+        'WRK_JSON {"requests": %d, "sent": %d, "ok": %d, "non_2xx": %d, "non_2xx_statuses": "%s", ' ..
         '"connect_errors": %d, "read_errors": %d, "write_errors": %d, "timeouts": %d, ' ..
         '"seconds": %.6f, "p50_ms": %.3f, "p90_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f}\n',
-        summary.requests, total_ok, total_bad, seen,
+        summary.requests, total_sent, total_ok, total_bad, seen,
         errors.connect, errors.read, errors.write, errors.timeout,
         earliest and (latest - earliest) or 0,
         latency:percentile(50) / 1000, latency:percentile(90) / 1000,
