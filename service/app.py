@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from engine.catalogue import Catalogue
-from engine.errors import InputError, NotFoundError
+from engine.errors import AppraiseError
 from engine.rulesets import RuleSets
 from schemas.review import Review
 from service.commits import GroupCommit
@@ -79,13 +79,13 @@ def _compile_all(rulesets: RuleSets) -> None:
     that does not compile is left to answer its own requests with its diagnostics."""
     try:
         ids = list(rulesets.paths)
-    except (InputError, NotFoundError) as exc:
+    except AppraiseError as exc:
         startup_log.warning("rule sets not compiled at start: %s", type(exc).__name__)
         return
     for ruleset_id in ids:
         try:
             rulesets.compiled(ruleset_id)
-        except (InputError, NotFoundError) as exc:
+        except AppraiseError as exc:
             startup_log.warning("rule set %s not compiled at start: %s", ruleset_id, exc)
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
     from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "worker_app"]
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, str]:
