@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 from inputs import hampshire_review
 from measure import Report, Row, machine, ms, rss_mb, table, timings
+from service_load import bench_service
 
 from engine import compiler
 from engine._plain import PlainRuleset
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2000, help="timed runs per latency figure")
     parser.add_argument("--evaluations", type=int, default=1_000_000, help="for the memory figure")
+    parser.add_argument("--service-seconds", type=float, default=10, help="wrk load per endpoint")
     parser.add_argument("--json", type=Path, default=Path("var/bench.json"))
     args = parser.parse_args(argv)
     catalogue = Catalogue()
@@ -162,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_engine_ratio(rulesets, args.runs),
         bench_compile(catalogue),
         bench_memory(rulesets, args.evaluations),
+        bench_service(args.service_seconds),
     ):
         for row in rows:
             report.rows.append(row)

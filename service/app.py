@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -11,8 +12,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from engine.catalogue import Catalogue
+from engine.errors import AppraiseError
 from engine.rulesets import RuleSets
 from schemas.review import Review
+from service.commits import GroupCommit
 from service.db import connect, migrate, session_factory
 from service.errors import BodyLimit, install_error_handlers
 from service.logs import RequestLog
@@ -20,6 +23,8 @@ from service.routes import audits, frameworks, health, keys, recommendations, ru
 from service.settings import Settings
 
 __all__ = ["create_app"]
+
+startup_log = logging.getLogger("appraise.startup")
 
 DESCRIPTION = """\
 Drafts a teacher's performance-management rating with a rationale a person can check.
@@ -37,9 +42,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = connect(settings.database_url)
     migrate(engine)
 
+    sessions = session_factory(engine)
+    commits = GroupCommit(sessions)
+    compiled_rules = RuleSets(Catalogue(settings.rules_dir))
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        _compile_all(compiled_rules)
         yield
+        commits.close()
         engine.dispose()
 
     app = FastAPI(
@@ -49,8 +60,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.sessions = session_factory(engine)
-    app.state.rulesets = RuleSets(Catalogue(settings.rules_dir))
+    app.state.sessions = sessions
+    app.state.commits = commits
+    app.state.rulesets = compiled_rules
+    # Content hashes of rule sets this process found stored: one per compiled rule set at most.
+    app.state.sealed_hashes = set()
     install_error_handlers(app)
     for module in (health, frameworks, rulesets, recommendations, audits, keys):
         app.include_router(module.router)
@@ -58,6 +72,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestLog)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _compile_all(rulesets: RuleSets) -> None:
+    """Compile every rule set now, once per process, rather than in the first requests; one
+    that does not compile is left to answer its own requests with its diagnostics."""
+    try:
+        ids = list(rulesets.paths)
+    except AppraiseError as exc:
+        startup_log.warning("rule sets not compiled at start: %s", type(exc).__name__)
+        return
+    for ruleset_id in ids:
+        try:
+            rulesets.compiled(ruleset_id)
+        except AppraiseError as exc:
+            startup_log.warning("rule set %s not compiled at start: %s", ruleset_id, exc)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -11,29 +12,79 @@ from schemas.service import ROLES, KeyInfo
 from service.settings import Settings
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
     from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "worker_app"]
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str]:
+    """The settings given as options, which win over the environment."""
+    given = {
+        "database_url": args.database_url,
+        "rules_dir": args.rules,
+        "workers": getattr(args, "workers", None),
+    }
+    return {name: str(value) for name, value in given.items() if value}
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {"database_url": args.database_url} if args.database_url else {}
-    if args.rules:
-        overrides["rules_dir"] = args.rules
-    return Settings(**overrides)
+    return Settings(**_overrides(args))  # type: ignore[arg-type]
+
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+}
+"""Applied by uvicorn in the server and in each worker process."""
 
 
 def cmd_serve(args: argparse.Namespace) -> str:
     # Imported here so that the other commands do not load the web stack.
     import uvicorn
 
+    from service.db import connect, migrate
+
+    settings = _settings(args)
+    # Once, before any worker starts: workers migrating a new database at once would race.
+    engine = connect(settings.database_url)
+    migrate(engine)
+    engine.dispose()
+    # Each worker process builds its own app from APPRAISE_* (its own engine, compiled rule
+    # sets and connections), so the options given here travel through the environment.
+    os.environ.update({f"APPRAISE_{k.upper()}": v for k, v in _overrides(args).items()})
+    uvicorn.run(
+        "service.cli_service:worker_app" if settings.workers > 1 else "service.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=settings.workers,
+        # uvicorn's access log would print query strings (subject ids): RequestLog logs instead.
+        access_log=False,
+        log_config=LOGGING,
+    )
+    return "appraise: server stopped"
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``appraise serve --workers N``; the worker stops when
+    the supervisor does, even when it was killed, and never serves on alone."""
+    import multiprocessing
+
     from service.app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = create_app(_settings(args))
-    # uvicorn's access log would print query strings (subject ids): RequestLog logs instead.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_config=None)
-    return "appraise: server stopped"
+    supervisor = multiprocessing.parent_process()
+    if sys.platform == "linux" and supervisor is not None:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+        if os.getppid() != supervisor.pid:  # it died before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
+    return create_app()
 
 
 def _sessions(args: argparse.Namespace) -> sessionmaker[Session]:
@@ -87,6 +138,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     serve = sub.add_parser("serve", help="run the HTTP service (FastAPI under uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="server processes (default: $APPRAISE_WORKERS or one per core)",
+    )
     _database_option(serve)
     serve.set_defaults(run=cmd_serve)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 __all__ = ["connect", "migrate", "session_factory"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_POOL_SIZE = 41
 
 
 def connect(url: str) -> Engine:
@@ -21,9 +22,16 @@ def connect(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
+    connect_args = {"check_same_thread": False, "timeout": 30}
+    if not parsed.database or parsed.database == ":memory:":
+        engine = create_engine(url, connect_args=connect_args)
+    else:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # One pooled connection per request thread (FastAPI's pool has 40) and the group-commit
+        # writer: with fewer, connections beyond the pool are opened and closed per request.
+        engine = create_engine(
+            url, connect_args=connect_args, pool_size=SQLITE_POOL_SIZE, max_overflow=10
+        )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

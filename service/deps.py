@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -13,6 +13,7 @@ from engine.catalogue import Catalogue
 from engine.rulesets import RuleSets
 from schemas.service import KeyInfo, Role
 from service import store
+from service.commits import GroupCommit
 from service.errors import Forbidden, Unauthorized
 from service.settings import Settings
 
@@ -21,6 +22,7 @@ __all__ = [
     "Auditor",
     "Caller",
     "CatalogueDep",
+    "CommitsDep",
     "Drafter",
     "IdempotencyKey",
     "Reader",
@@ -32,7 +34,7 @@ __all__ = [
 ]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -42,19 +44,28 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_rulesets(request: Request) -> RuleSets:
+async def get_rulesets(request: Request) -> RuleSets:
     rulesets: RuleSets = request.app.state.rulesets
     return rulesets
 
 
-def get_catalogue(request: Request) -> Catalogue:
-    return get_rulesets(request).catalogue
+async def get_commits(request: Request) -> GroupCommit:
+    commits: GroupCommit = request.app.state.commits
+    return commits
 
 
+async def get_catalogue(request: Request) -> Catalogue:
+    rulesets: RuleSets = request.app.state.rulesets
+    return rulesets.catalogue
+
+
+# Those that only read app state are async: FastAPI runs a plain ``def`` dependency on a worker
+# thread, a hop per dependency per request; the ones that touch the database stay ``def``.
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 RuleSetsDep = Annotated[RuleSets, Depends(get_rulesets)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+CommitsDep = Annotated[GroupCommit, Depends(get_commits)]
 
 _bearer = HTTPBearer(
     auto_error=False, description="An API key from `appraise keys create`, as a bearer token."
@@ -77,10 +88,10 @@ def current_key(
 Caller = Annotated[KeyInfo, Depends(current_key)]
 
 
-def require_role(*roles: Role) -> Callable[[KeyInfo], KeyInfo]:
+def require_role(*roles: Role) -> Callable[[KeyInfo], Awaitable[KeyInfo]]:
     """A dependency that lets only keys of ``roles`` through (403 for the others)."""
 
-    def check(caller: Caller) -> KeyInfo:
+    async def check(caller: Caller) -> KeyInfo:
         if caller.role not in roles:
             raise Forbidden(f"a {caller.role} key may not do this; it needs {' or '.join(roles)}")
         return caller

@@ -7,17 +7,19 @@ module only chooses which compiled rule set to hand it and compares two results.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from engine.compiler import CompiledRules, compile_ruleset
 from engine.errors import InputError, NotFoundError
 from engine.evaluate import Evaluator
 from engine.explain import recommend
-from engine.reviews import parse_review
+from engine.reviews import check_review, parse_review
 from engine.rulesets import RuleSets
 from schemas.diagnostics import Diagnostic
 from schemas.recommendation import Recommendation
@@ -47,18 +49,90 @@ def read_review(body: bytes, content_type: str, rulesets: RuleSets) -> Review:
         if "yaml" in content_type:
             _refuse_aliases(text)
         elif text.strip():
-            _check_json(text)
+            valid = _valid_json_review(_check_json(text), rulesets)
+            if valid is not None:
+                return valid
         return parse_review(text, BODY, rulesets.catalogue)
     except RecursionError:
         raise _body_problem("invalid-value", "the body is nested too deeply") from None
+    except yaml.MarkedYAMLError as exc:
+        # A scalar YAML resolves to a tag it cannot build (e.g. a bare '='): still the body's
+        # problem, with its place, never a 500.
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise _body_problem("yaml-syntax", str(exc.problem or exc), line, column) from None
 
 
-def _check_json(text: str) -> None:
-    """JSON's own error, with its place, rather than YAML's reading of a broken JSON text."""
+class _NotPlain(Exception):
+    """A JSON value YAML might read differently (so the body takes the located path)."""
+
+
+def _not_plain(text: str) -> Any:
+    raise _NotPlain(text)
+
+
+def _plain_float(text: str) -> float:
+    """A float written as YAML also reads it; ``1e5`` is a float in JSON but a string in YAML."""
+    if _YAML_READS_AS_JSON_FLOAT.fullmatch(text) is None:
+        raise _NotPlain(text)
+    return float(text)
+
+
+_YAML_READS_AS_JSON_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
+_PLAIN_TEXT = re.compile(
+    r"[\t\n\r\x20-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*"
+)
+"""Characters that JSON and YAML read alike: printable, no backslash escape (JSON and YAML
+escapes differ), no U+0085/U+2028/U+2029 (YAML line breaks), nothing YAML refuses."""
+
+
+def _check_json(text: str) -> Any:
+    """JSON's own error, with its place, rather than YAML's reading of a broken JSON text.
+
+    Returns the parsed value when YAML would read the text as the same value (plain characters,
+    no repeated key, no number YAML reads otherwise), else None: then only YAML can tell."""
     try:
-        json.loads(text)
+        if _PLAIN_TEXT.fullmatch(text) is not None:
+            try:
+                return json.loads(
+                    text,
+                    object_pairs_hook=_unique_keys,
+                    parse_float=_plain_float,
+                    parse_constant=_not_plain,
+                )
+            except _NotPlain:
+                pass
+        json.loads(text)  # the whole text's syntax
+        return None
     except json.JSONDecodeError as exc:
         raise _body_problem("json-syntax", exc.msg, exc.lineno, exc.colno) from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _NotPlain("a repeated key")  # YAML reports it, with its line
+    return data
+
+
+def _valid_json_review(data: Any, rulesets: RuleSets) -> Review | None:
+    """The review when the parsed JSON is valid as it stands, else None.
+
+    Only a body without a single problem is taken this way: any problem, and the body is read
+    again with locations (``parse_review``) so the answer lists every problem with its place.
+    Both ways validate the same data with the same model and the same cross-reference checks,
+    so a valid body gives the same review; this way skips locating every value of it.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("framework"), str):
+        return None
+    if data["framework"] not in set(rulesets.catalogue):  # the catalogue's [] raises NotFound
+        return None
+    framework = rulesets.catalogue[data["framework"]]
+    try:
+        review = Review.model_validate(data)
+    except ValidationError:
+        return None
+    return None if check_review(framework, data) else review
 
 
 def _refuse_aliases(text: str) -> None:
@@ -73,7 +147,9 @@ def _refuse_aliases(text: str) -> None:
         return  # parse_review reports the syntax error with its place
 
 
-def draft(review: Review, rulesets: RuleSets) -> tuple[Recommendation, CompiledRules]:
+def draft(
+    review: Review, rulesets: RuleSets, *, next_steps: bool = True
+) -> tuple[Recommendation, CompiledRules]:
     """The engine's recommendation for ``review``, by the rule set it names or its framework's.
 
     A rule set the review names that does not exist (or is for another framework) is a problem
@@ -85,7 +161,7 @@ def draft(review: Review, rulesets: RuleSets) -> tuple[Recommendation, CompiledR
             file=BODY, line=0, column=0, code="unknown-ruleset", message=str(exc), path="ruleset"
         )
         raise InputError([diagnostic]) from None
-    return recommend(evaluator, review), evaluator.compiled
+    return recommend(evaluator, review, next_steps=next_steps), evaluator.compiled
 
 
 def sealed(session: Session, content_hash: str) -> CompiledRules:
@@ -105,10 +181,13 @@ def replay(
         evaluator = Evaluator(compiled)
     else:
         evaluator = rulesets.evaluator(review, ruleset)
-    again = recommend(evaluator, review, now=row.evaluated_at)
-    found = differences(
-        json.loads(row.result_json), again.model_dump(mode="json"), skip=frozenset({"record"})
-    )
+    sealed_result = json.loads(row.result_json)
+    # A draft posted with next_steps=false sealed the engine's "not requested" next steps:
+    # replay it the same way, and with next steps only when they were requested.
+    again = recommend(evaluator, review, now=row.evaluated_at, next_steps=False)
+    if again.next_steps.model_dump(mode="json") != sealed_result.get("next_steps"):
+        again = recommend(evaluator, review, now=row.evaluated_at)
+    found = differences(sealed_result, again.model_dump(mode="json"), skip=frozenset({"record"}))
     return Replay(
         record=row.id,
         sealed_ruleset_hash=row.ruleset_hash,

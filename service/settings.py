@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -24,6 +25,11 @@ class Settings(BaseSettings):
     )
     rules_dir: Path | None = Field(default=None, description="Default: ./rules of the checkout.")
     max_body_bytes: int = Field(default=1_000_000, gt=0, description="Larger bodies get 413.")
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        gt=0,
+        description="Server processes of `appraise serve` (default: one per core).",
+    )
     masked_fields: tuple[str, ...] = Field(
         default=(
             "subject",

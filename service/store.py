@@ -48,6 +48,7 @@ from schemas.service import (
     StoredAudit,
     StoredRecord,
 )
+from service.commits import GroupCommit
 
 __all__ = [
     "DecisionRecordRow",
@@ -64,6 +65,7 @@ __all__ = [
     "get_record",
     "key_for_secret",
     "list_keys",
+    "new_record_view",
     "recommendation_of",
     "record_view",
     "review_of",
@@ -246,9 +248,16 @@ def revoke_key(session: Session, key_id: str) -> KeyInfo:
 # --- sealed rule sets -------------------------------------------------------------------------
 
 
-def save_ruleset(session: Session, compiled: CompiledRules) -> None:
-    """Keep this rule-set version by its content hash (once), so it can be replayed later."""
+def save_ruleset(session: Session, compiled: CompiledRules, known: set[str] | None = None) -> None:
+    """Keep this rule-set version by its content hash (once), so it can be replayed later.
+
+    ``known``: hashes this process already saw stored, which it need not look up again (sealed
+    rule sets are never deleted, so the set cannot go stale)."""
+    if known is not None and compiled.content_hash in known:
+        return
     if session.get(SealedRuleSet, compiled.content_hash) is not None:
+        if known is not None:
+            known.add(compiled.content_hash)
         return
     session.add(
         SealedRuleSet(
@@ -292,8 +301,12 @@ class NewRecord:
         return _sha256(f"{self.recommendation.record.input_hash}|{self.supersedes or ''}")
 
 
-def add_record(session: Session, new: NewRecord) -> tuple[DecisionRecordRow, bool]:
-    """Store a decision record; with an Idempotency-Key seen before, the earlier one (False)."""
+def add_record(
+    session: Session, new: NewRecord, commits: GroupCommit | None = None
+) -> tuple[DecisionRecordRow, bool]:
+    """Store a decision record; with an Idempotency-Key seen before, the earlier one (False).
+
+    With ``commits``, the record is committed together with others waiting (group commit)."""
     earlier = _idempotent(session, DecisionRecordRow, new.created_by, new.idempotency_key)
     if earlier is not None:
         return _same_request(earlier, new.request_hash), False
@@ -321,7 +334,7 @@ def add_record(session: Session, new: NewRecord) -> tuple[DecisionRecordRow, boo
         idempotency_key=new.idempotency_key,
         request_hash=new.request_hash,
     )
-    return _insert_once(session, row, DecisionRecordRow, new.created_by, new.request_hash)
+    return _insert_once(session, row, DecisionRecordRow, new.created_by, new.request_hash, commits)
 
 
 def get_record(session: Session, record_id: str, *, owner: str | None) -> DecisionRecordRow:
@@ -395,6 +408,28 @@ def record_view(session: Session, row: DecisionRecordRow) -> StoredRecord:
         review=review_of(row),
         recommendation=recommendation_of(row),
         decisions=tuple(_decision_view(d) for d in _decisions(session, row.id)),
+    )
+
+
+def new_record_view(
+    row: DecisionRecordRow, review: Review, recommendation: Recommendation
+) -> StoredRecord:
+    """``record_view`` of a record just inserted from ``review`` and ``recommendation``: nothing
+    corrects or decides it yet, and its input and result need not be read back."""
+    return StoredRecord(
+        id=row.id,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        supersedes=row.supersedes,
+        superseded_by=(),
+        ruleset=row.ruleset_id,
+        ruleset_hash=row.ruleset_hash,
+        input_hash=row.input_hash,
+        engine_version=row.engine_version,
+        evaluated_at=row.evaluated_at,
+        review=review,
+        recommendation=recommendation,
+        decisions=(),
     )
 
 
@@ -565,12 +600,21 @@ def _same_request(row: R, request_hash: str) -> R:
 
 
 def _insert_once(
-    session: Session, row: R, table: type[R], caller: str, request_hash: str
+    session: Session,
+    row: R,
+    table: type[R],
+    caller: str,
+    request_hash: str,
+    commits: GroupCommit | None = None,
 ) -> tuple[R, bool]:
     """Insert and commit; when a concurrent request with the same key won, return its row."""
-    session.add(row)
     try:
-        session.commit()
+        if commits is None:
+            session.add(row)
+            session.commit()
+        else:
+            session.commit()  # hands its connection back: the writer may need it meanwhile
+            commits.insert(row)
     except IntegrityError:
         session.rollback()
         earlier = _idempotent(session, table, caller, row.idempotency_key)

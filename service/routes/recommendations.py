@@ -12,6 +12,7 @@ from engine.decisions import check_decision
 from schemas.service import DecisionCreate, FinalDecision, RecordSummary, Replay, StoredRecord
 from service import drafts, store
 from service.deps import (
+    CommitsDep,
     Drafter,
     IdempotencyKey,
     Reader,
@@ -95,17 +96,25 @@ def create_recommendation(
     session: SessionDep,
     rulesets: RuleSetsDep,
     settings: SettingsDep,
+    commits: CommitsDep,
     caller: Drafter,
     idempotency_key: IdempotencyKey = None,
     supersedes: Annotated[
         str | None, Query(description="The id of an earlier record this one corrects.")
     ] = None,
+    next_steps: Annotated[
+        bool,
+        Query(
+            description="Propose next steps, confirmed by the engine (the slow part of a draft). "
+            "`false` drafts without them, e.g. for a live draft while evidence is being tagged."
+        ),
+    ] = True,
 ) -> StoredRecord:
     review = drafts.read_review(body, request.headers.get("content-type", ""), rulesets)
-    recommendation, compiled = drafts.draft(review, rulesets)
-    store.save_ruleset(session, compiled)
+    recommendation, compiled = drafts.draft(review, rulesets, next_steps=next_steps)
+    store.save_ruleset(session, compiled, request.app.state.sealed_hashes)
     new = store.NewRecord(review, recommendation, caller.id, supersedes, idempotency_key)
-    row, created = store.add_record(session, new)
+    row, created = store.add_record(session, new, commits)
     if created:
         log_event(
             "record.created",
@@ -118,8 +127,8 @@ def create_recommendation(
             rating=row.rating,
             input=review.model_dump(mode="json"),
         )
-    else:
-        response.status_code = 200
+        return store.new_record_view(row, review, recommendation)
+    response.status_code = 200
     return store.record_view(session, row)
 
 

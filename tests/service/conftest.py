@@ -3,8 +3,10 @@ server (``scripts/postgres.sh``), and a real ``appraise serve`` process over HTT
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -54,8 +56,11 @@ def free_port() -> int:
         return port
 
 
-def start_server(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """``appraise serve`` as a child process, once it answers /health."""
+def start_server(
+    database_url: str, port: int, log: Path, *, workers: int | None = None
+) -> subprocess.Popen[bytes]:
+    """``appraise serve`` as a child process (its own process group, with its workers), once
+    it answers /health."""
     command = [
         str(Path(sys.executable).with_name("appraise")),
         "serve",
@@ -64,8 +69,12 @@ def start_server(database_url: str, port: int, log: Path) -> subprocess.Popen[by
         "--database-url",
         database_url,
     ]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     with log.open("ab") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -76,17 +85,23 @@ def start_server(database_url: str, port: int, log: Path) -> subprocess.Popen[by
         except httpx2.TransportError:
             pass
         time.sleep(0.1)
-    process.kill()
+    kill_server(process)
     raise RuntimeError("appraise serve did not answer /health within 60 s")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        kill_server(process)
+
+
+def kill_server(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL to the server and every worker at once, as a crash or the OOM killer would."""
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 @pytest.fixture(scope="session")

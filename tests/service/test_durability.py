@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import threading
 import time
 from pathlib import Path
@@ -21,7 +20,15 @@ from service import store
 from service.app import create_app
 from service.db import connect, migrate, session_factory
 from service.settings import Settings
-from tests.service.conftest import ROOT, Api, example, free_port, start_server, stop_server
+from tests.service.conftest import (
+    ROOT,
+    Api,
+    example,
+    free_port,
+    kill_server,
+    start_server,
+    stop_server,
+)
 
 ISP = yaml.safe_load(example("isp-meeting.yaml"))
 WRITERS = 3
@@ -79,14 +86,13 @@ def test_every_acknowledged_write_survives_sigkill(database_url: str, tmp_path: 
         deadline = time.monotonic() + 60
         while len(acked) < KILL_AFTER and time.monotonic() < deadline:
             time.sleep(0.01)
-        server.send_signal(signal.SIGKILL)  # mid-stream: the writers are still sending
-        server.wait()
+        kill_server(server)  # mid-stream: the writers are still sending
     finally:
         stop.set()
         for writer in writers:
             writer.join()
         if server.poll() is None:
-            server.kill()
+            kill_server(server)
     assert len(acked) >= KILL_AFTER
 
     restarted = start_server(database_url, port, tmp_path / "server.log")
