@@ -77,6 +77,9 @@ class Located:
         )
 
 
+_UNREADABLE = object()
+
+
 class _Builder:
     """Turns a composed node graph into plain data, recording positions on the way."""
 
@@ -92,12 +95,25 @@ class _Builder:
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode) and node.style in ("'", '"'):
             self.located.quoted.add(loc)
-        return self.scalars.construct_object(node, deep=True)
+        value = self._scalar(node)
+        return None if value is _UNREADABLE else value
+
+    def _scalar(self, node: Node) -> Any:
+        """The scalar's value; one YAML resolves to a type it cannot build (a bare ``=``) is
+        reported where it stands and read as ``_UNREADABLE``."""
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            shown = node.value if isinstance(node, ScalarNode) else node.tag
+            self._report(node, "yaml-syntax", f"{shown!r} cannot be read as a value: quote it")
+            return _UNREADABLE
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = self.scalars.construct_object(key_node, deep=True)
+            key = self._scalar(key_node)
+            if key is _UNREADABLE:
+                continue
             if not isinstance(key_node, ScalarNode) or isinstance(key, (list, dict)):
                 self._report(key_node, "wrong-type", "mapping keys must be plain scalars")
                 continue

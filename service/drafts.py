@@ -55,12 +55,6 @@ def read_review(body: bytes, content_type: str, rulesets: RuleSets) -> Review:
         return parse_review(text, BODY, rulesets.catalogue)
     except RecursionError:
         raise _body_problem("invalid-value", "the body is nested too deeply") from None
-    except yaml.MarkedYAMLError as exc:
-        # A scalar YAML resolves to a tag it cannot build (e.g. a bare '='): still the body's
-        # problem, with its place, never a 500.
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _body_problem("yaml-syntax", str(exc.problem or exc), line, column) from None
 
 
 class _NotPlain(Exception):

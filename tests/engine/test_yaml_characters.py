@@ -11,3 +11,14 @@ def test_a_character_yaml_refuses_is_reported_where_it_is() -> None:
     assert (problem.line, problem.column, problem.code) == (2, 13, "yaml-syntax")
     assert "U+FFFE" in problem.message
     assert located.data is None
+
+
+def test_a_scalar_yaml_cannot_build_is_reported_where_it_is() -> None:
+    """A bare '=' resolves to YAML's 'value' type, which the safe loader cannot build."""
+    located = load_yaml_text("framework: isp\nsubject: =\n=: 1\n", "r.yaml")
+    assert [(d.line, d.column, d.code) for d in located.diagnostics] == [
+        (2, 10, "yaml-syntax"),
+        (3, 1, "yaml-syntax"),
+    ]
+    assert "quote it" in located.diagnostics[0].message
+    assert located.data == {"framework": "isp", "subject": None}
