@@ -160,15 +160,18 @@ def test_a_fact_durable_already_holds_is_refused_and_the_session_deleted() -> No
     assert len(engine.run("after", [fact("ev", "ev1", strength=3)])) == 1
 
 
+@pytest.mark.parametrize(
+    "message", ['{"demo.nope": {"e": {"id": "ev1"}}}', "not json", "[]", '{"a": 1, "b": 2}']
+)
 def test_an_unknown_action_from_durable_is_an_error_and_the_session_deleted(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, message: str
 ) -> None:
     engine = CompiledRuleset("demo", [STRONG])
     real = durable_rules_engine.start_action_for_state
 
     def renamed(handle: int, offset: int) -> tuple[str, str]:
         state, _ = real(handle, offset)
-        return state, '{"demo.nope": {"e": {"id": "ev1"}}}'
+        return state, message
 
     monkeypatch.setattr(durable_rules_engine, "start_action_for_state", renamed)
     with pytest.raises(EngineError, match="unknown action"):
@@ -422,3 +425,13 @@ def test_a_bad_first_key_is_caught_too(first: str, expected: str | None) -> None
     else:
         assert isinstance(result, str)
         assert re.search(expected, result), result
+
+
+def test_a_pattern_the_session_state_matches_fails_at_once_naming_the_rule() -> None:
+    # Through durable's glue this looped forever: the state was re-asserted after each action.
+    only_absence = rule("demo.nex", ("x", {"$nex": {"zzz": 1}}))
+    engine = CompiledRuleset("demo", [only_absence])
+    with pytest.raises(EngineError, match=r"rule 'demo\.nex' failed.*no fact was matched"):
+        engine.run("case", [fact("a", "a1")])
+    assert engine._last_sid is not None
+    assert not engine._has_session(engine._last_sid)
