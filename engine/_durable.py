@@ -33,8 +33,8 @@ pitfalls measured in that note and probed again for this module:
 * A negative ``pri`` runs after every positive one (it is read as unsigned): ``pri`` must be
   0-999999 (the sink rule's is 1,000,000).
 * durable is sent only what its rules can test (the properties they name; with a ``t`` test in
-  every pattern, only facts of a tested type), and hands back only ids that are mapped to the
-  full facts: each firing gets its own copy of what it matched.
+  every pattern, only facts of a tested type); the partial facts it hands back are mapped by id
+  to the full ones, and each firing gets its own copy of what it matched.
 * durable's C core never releases the GIL and the action protocol spans several calls: ``run``
   holds a per-ruleset lock, so concurrent callers are serialised (threads add no speed).
 
