@@ -33,14 +33,15 @@ pitfalls measured in that note and probed again for this module:
 * A negative ``pri`` runs after every positive one (it is read as unsigned): ``pri`` must be
   0-999999 (the sink rule's is 1,000,000).
 * durable is sent only what its rules can test (the properties they name; with a ``t`` test in
-  every pattern, only facts of a tested type), and hands back only ids that are mapped to the
-  full facts: each firing gets its own copy of what it matched.
+  every pattern, only facts of a tested type); the partial facts it hands back are mapped by id
+  to the full ones, and each firing gets its own copy of what it matched.
 * durable's C core never releases the GIL and the action protocol spans several calls: ``run``
   holds a per-ruleset lock, so concurrent callers are serialised (threads add no speed).
 
-The state durable's glue read and wrote back around every action is not touched: no rule here
-tests it (every positive pattern needs a fact property the state lacks, such as ``t``), and
-nothing here changes it, so writing it back would only delete and re-add the same fact.
+The session state durable's glue wrote back after every action is left alone: nothing here
+changes it, so writing it back would only delete and re-add the same fact. That re-adding is
+what made a pattern the state itself matches (``$nex`` alone) fire again after every action,
+forever; here such a rule fires once, on no fact of the case, and the run fails naming it.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ _SINK = "$appraise.sink"
 _SINK_DEFINITION: dict[str, Any] = {"all": [{"m": {"$ex": {"t": 1}}}], "pri": 10**6, "cap": 1000}
 _SINK_ACTION = '{"' + _SINK + '":'  # how durable's action messages for the sink begin
 _CONCLUSION = "conclusion"
+_DECODER = json.JSONDecoder()
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps with options is not
 _ruleset_numbers = itertools.count(1)
 
 
@@ -406,7 +409,10 @@ class CompiledRuleset:
 
     def _act(self, run: _Run, messages: str) -> None:
         """One action: the rule durable names fired on the facts its message holds."""
-        action = json.loads(messages)
+        try:
+            action, _ = _DECODER.raw_decode(messages)  # durable writes no whitespace around it
+        except ValueError:
+            action = None
         name = next(iter(action), None) if isinstance(action, dict) and len(action) == 1 else None
         rule = self._rules.get(name)  # type: ignore[arg-type]
         if rule is None:
@@ -443,7 +449,7 @@ class CompiledRuleset:
         if self._send_conclusions:
             sent = {key: value for key, value in fact.items() if key in self._properties}
             sent["sid"] = run.sid
-            _dre.assert_fact(self._handle, json.dumps(sent, separators=(",", ":")))
+            _dre.assert_fact(self._handle, _ENCODER.encode(sent))
 
     def _release(self, run: _Run, error: BaseException | None) -> None:
         """Delete the session, unless no action started in it or memory ran out."""
