@@ -26,8 +26,8 @@ class StatementFacts(NamedTuple):
 
     ``required`` is the modality the stage requires it at, or ``None`` for a next-stage statement
     (which is then never ``met``). ``shown`` lists each strength as (evidence id, modality).
-    A named tuple, as every tagged statement of every case gets one: building a frozen dataclass
-    cost more than the rest of a derivation.
+    A named tuple, not a frozen dataclass: a case builds one per tagged statement, and for a
+    60-item review the dataclass's generated ``__init__`` alone took about 0.3 ms.
     """
 
     statement: str
@@ -79,7 +79,6 @@ class Plan:
     rank: dict[str, int]  # modality → strength, weakest 0, in ladder order
     ladder: tuple[str, ...]  # the modalities, weakest first
     required: dict[str, str]  # statement → required modality, in framework order
-    stages: tuple[str, ...]  # the ledger's stages
     next_stage: str
     stage_rank: int  # the review's stage in framework order; -1 without stages
     blank: dict[str, StatementFacts]  # in-scope statement → no evidence, in framework order
@@ -147,7 +146,6 @@ def _build(framework: Framework, settings: FactSettings, stage: str | None) -> P
         rank=rank,
         ladder=tuple(rank),
         required=required,
-        stages=stages,
         next_stage=following,
         stage_rank=order.index(stage) if stage else -1,
         blank={sid: StatementFacts(*row, *_NOTHING_SHOWN) for sid, row in fixed.items()},
