@@ -5,19 +5,22 @@ the case), exactly the declared fields with exactly the declared Python types, a
 the sorted ids of the in-window evidence items behind it. The result depends only on the
 framework, the settings and the review's content, never on the order of its evidence or tags.
 
-Derivation is one pass over the in-window tags (``_Shown``), then counts over the fixed groups
-of required statements a cached ``engine._fact_plan.Plan`` holds.
+Derivation is one pass over the in-window tags (``_Marks``), the statements' facts built mostly
+in bulk (``_Shown``), then counts over the fixed groups of required statements that a cached
+``engine._fact_plan.Plan`` holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from itertools import chain, repeat
+from functools import partial
+from itertools import chain, compress, filterfalse, repeat
+from operator import add, attrgetter, ge, itemgetter
 
-from engine._fact_plan import Group, Plan, Slot, StatementFacts, next_stage, plan_for
+from engine._fact_plan import Group, Plan, StatementFacts, next_stage, plan_for
 from engine.errors import NotFoundError
 from engine.reviews import validate_review
 from schemas.framework import Framework
@@ -28,6 +31,7 @@ from schemas.review import (
     AbsencePeriod,
     EvidenceItem,
     Review,
+    Tag,
 )
 from schemas.ruleset import FactSettings
 
@@ -44,9 +48,15 @@ TRIANGULATION = ("direct-observation", "quantitative-data", "peoples-views")
 """The evidence sources that count towards triangulation (``SOURCE_KIND_OF`` values)."""
 
 _TRIANGULATION = frozenset(TRIANGULATION)
+_id = attrgetter("id")
+_kind = attrgetter("kind")
+_recorder = attrgetter("recorded_by")
+_tags = attrgetter("tags")
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 Fact = dict[str, object]
-Mark = tuple[str, str, str]  # (polarity, evidence id, modality) of one in-window tag
+Shown = tuple[str, str]  # (evidence id, modality) of an in-window strength
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ def derive_facts(framework: Framework, settings: FactSettings, review: Review) -
         excluded=excluded,
         required=dict(plan.required),
         next_stage=plan.next_stage,
-        used=tuple(sorted(item.id for item in window)),
+        used=shown.used,
     )
 
 
@@ -104,119 +114,173 @@ class _Shown:
 
     def __init__(self, plan: Plan, window: list[EvidenceItem]) -> None:
         self.plan = plan
-        self.window = window
+        self.window = window = sorted(window, key=_id)
+        self.used = tuple(map(_id, window))
+        self.repeats = len(set(self.used)) < len(self.used)  # only in an unchecked review
+        self.marks = marks = _Marks(plan, window)
         self.statements = dict(plan.blank)
-        self.ids: dict[str, tuple[str, ...]] = {}  # tagged statement → its evidence ids
         self.met: set[str] = set()  # required statements met
-        self.evidenced: set[str] = set()  # required statements shown as a strength
-        self.concerned: set[str] = set()  # required statements with a concern
-        self.by_rank: list[list[str]] = [[] for _ in plan.rank]  # required strengths' ids
-        self.best: list[int] = [0] * len(plan.rank)  # required statements by best rank
+        self.best: list[int] = []  # the rank of each required statement's best strength
+        self.strengths: tuple[list[str], list[int]] = ([], [])  # ids and ranks of all strengths
         self.beyond: list[StatementFacts] = []  # next-stage statements shown as a strength
-        marks, self.later = self._marks(window)
-        for statement, found in marks.items():
-            self._add(plan.slots[statement], found)
+        required = plan.everything.statements
+        shown = required.intersection(marks.first).difference(marks.concerns)
+        several = shown.intersection(marks.more)
+        self._once(list(shown - several))
+        self._several(list(several))
+        for statement in (marks.first.keys() | marks.concerns.keys()) - shown:
+            self._other(statement)
+        self.evidenced = required.intersection(marks.first)  # required, shown as a strength
+        self.concerned = required.intersection(marks.concerns)  # required, with a concern
 
-    def _marks(
-        self, window: list[EvidenceItem]
-    ) -> tuple[dict[str, list[Mark]], dict[str, set[str]]]:
-        """In-scope statement → its in-window tags; and unit → evidence showing a later stage.
+    def _once(self, statements: list[str]) -> None:
+        """Required statements shown once, without concern: most of them, so done in bulk.
 
-        Stages are cumulative: practice shown at a later stage's own modality in a unit shows
-        the unit at this stage too, so the same evidence never meets a later stage's breadth
-        and not an earlier one's (found by the cumulative-stages invariant).
+        Each step maps a builtin over all of them, so no Python runs per statement.
         """
-        slots, later, rank = self.plan.slots, self.plan.later, self.plan.rank
-        marks: defaultdict[str, list[Mark]] = defaultdict(list)
-        later_shown: dict[str, set[str]] = {}
-        for item in window:
-            eid = item.id
-            for tag in item.tags:
-                statement = tag.statement
-                if statement in slots:
-                    marks[statement].append((tag.polarity, eid, tag.modality))
-                if statement in later:
-                    unit, own = later[statement]
-                    if tag.polarity == "strength" and rank[tag.modality] >= own:
-                        later_shown.setdefault(unit, set()).add(eid)
-        return marks, later_shown
+        plan = self.plan
+        pairs = list(map(self.marks.first.__getitem__, statements))
+        eids = list(map(_first, pairs))
+        modalities = list(map(_second, pairs))
+        ranks = list(map(plan.rank.__getitem__, modalities))
+        met = list(map(ge, ranks, map(plan.needed.__getitem__, statements)))
+        strengths = list(zip(eids, strict=True))  # one-tuples
+        shown = zip(pairs, strict=True)  # one-tuples
+        fields = zip(modalities, met, repeat(False), shown, strengths, repeat(()))
+        rows = map(add, map(plan.fixed.__getitem__, statements), fields)
+        self.statements.update(zip(statements, map(_statement_facts, rows), strict=True))
+        self.met.update(compress(statements, met))
+        self.best += ranks
+        self.strengths[0].extend(eids)
+        self.strengths[1].extend(ranks)
 
-    def _add(self, slot: Slot, found: list[Mark]) -> None:
-        """Record one tagged statement: its ``StatementFacts`` and its part in the sums."""
-        rank = self.plan.rank
-        if len(found) == 1:  # the common case, without sorting or sets
-            polarity, eid, modality = found[0]
-            strength, concern = polarity == "strength", polarity == "concern"
-            shown = ((eid, modality),) if strength else ()
-            best = modality if strength else None
-            best_rank = rank[modality] if strength else -1
-            strengths = (eid,) if strength else ()
-            concerns = (eid,) if concern else ()
+    def _several(self, statements: list[str]) -> None:
+        """Required statements shown several times, without concern: in bulk, like ``_once``."""
+        plan = self.plan
+        shown = list(
+            map(tuple, map(sorted, map(set, map(self.marks.more.__getitem__, statements))))
+        )
+        strengths = list(map(tuple, map(dict.fromkeys, map(map, repeat(_first), shown))))
+        modalities = map(map, repeat(_second), shown)
+        ranks = list(map(list, map(map, repeat(plan.rank.__getitem__), modalities)))
+        best = list(map(max, ranks))
+        met = list(map(ge, best, map(plan.needed.__getitem__, statements)))
+        fields = zip(
+            map(plan.ladder.__getitem__, best), met, repeat(False), shown, strengths, repeat(())
+        )
+        rows = map(add, map(plan.fixed.__getitem__, statements), fields)
+        self.statements.update(zip(statements, map(_statement_facts, rows), strict=True))
+        self.met.update(compress(statements, met))
+        self.best += best
+        self.strengths[0].extend(map(_first, chain.from_iterable(shown)))
+        self.strengths[1].extend(chain.from_iterable(ranks))
+
+    def _other(self, statement: str) -> None:
+        """A statement with a concern, or of the next stage: one at a time, as they are few."""
+        plan, marks = self.plan, self.marks
+        if statement in marks.more:
+            pairs = marks.more[statement]
         else:
-            shown = tuple(sorted({(e, m) for p, e, m in found if p == "strength"}))
-            concerns = tuple(sorted({e for p, e, _ in found if p == "concern"}))
-            best_rank = max((rank[m] for _, m in shown), default=-1)
-            best = self.plan.ladder[best_rank] if shown else None
-            strengths = tuple(sorted({e for e, _ in shown}))
-        required_rank = slot.required_rank
-        met = required_rank >= 0 and best is not None and best_rank >= required_rank
-        facts = _statement_facts(slot, best, met, shown, strengths, concerns)
-        statement = facts.statement
+            pairs = [marks.first[statement]] if statement in marks.first else []
+        shown = tuple(sorted(set(pairs)))
+        strengths = tuple(dict.fromkeys(map(_first, shown)))  # still sorted
+        ranks = list(map(plan.rank.__getitem__, map(_second, shown)))
+        concerns = tuple(sorted(set(marks.concerns.get(statement, ()))))
+        best = max(ranks, default=-1)
+        met = best >= plan.needed[statement]
+        row = (
+            plan.ladder[best] if shown else None,
+            met,
+            bool(concerns),
+            shown,
+            strengths,
+            concerns,
+        )
+        facts = _statement_facts(plan.fixed[statement] + row)
         self.statements[statement] = facts
-        self.ids[statement] = strengths + concerns
-        if required_rank < 0:
-            if best is not None:
+        if statement not in plan.required:
+            if shown:
                 self.beyond.append(facts)
             return
         if met:
             self.met.add(statement)
-        if concerns:
-            self.concerned.add(statement)
-        if best is not None:
-            self.evidenced.add(statement)
-            self.best[best_rank] += 1
-            for eid, modality in shown:
-                self.by_rank[rank[modality]].append(eid)
+        if shown:
+            self.best.append(best)
+            self.strengths[0].extend(map(_first, shown))
+            self.strengths[1].extend(ranks)
 
-    def evidence(self, group: Group) -> set[str]:
-        """The evidence ids tagged on the statements of ``group``."""
-        return set(chain.from_iterable(map(self.ids.get, group.members, repeat(()))))
+    def evidence(self, group: Group, later: dict[str, set[str]] | None = None) -> list[str]:
+        """The evidence ids tagged on the statements of ``group`` (and ``later``), sorted."""
+        found = self.marks.evidence.get(group.fact_id, [])
+        if later or self.repeats:
+            return sorted(set(found).union(*later.values()) if later else set(found))
+        return found
 
     def later_in(self, group: Group) -> dict[str, set[str]]:
         """Units of ``group`` where a later stage's practice is shown, with the evidence."""
-        later = self.later
-        return {unit: later[unit] for unit in later.keys() & group.units} if later else {}
+        later = self.marks.later
+        return {unit: later[unit] for unit in group.units.intersection(later)} if later else {}
 
     def units_met(self, group: Group, later: Collection[str] = ()) -> int:
         """Units of ``group`` with a met statement, or with a later stage's practice shown."""
-        under = self.plan.under
-        return len({under[s] for s in self.met & group.statements}.union(later))
+        units = set(map(self.plan.under.__getitem__, group.statements.intersection(self.met)))
+        return len(units.union(later)) if later else len(units)
 
 
-_new = object.__new__
+class _Marks:
+    """The in-window tags of one case, by statement: one pass over them.
+
+    ``first`` holds each in-scope statement's first strength and ``more`` all of them for a
+    statement shown more than once; ``concerns`` the ids of the evidence raising concerns;
+    ``later`` the units where a later stage's practice is shown, with that evidence. Stages are
+    cumulative: practice shown at a later stage's own modality in a unit shows the unit at this
+    stage too, so the same evidence never meets a later stage's breadth and not an earlier
+    one's (found by the cumulative-stages invariant).
+    """
+
+    def __init__(self, plan: Plan, window: list[EvidenceItem]) -> None:
+        self.first: dict[str, Shown] = {}
+        self.more: dict[str, list[Shown]] = {}
+        self.concerns: dict[str, list[str]] = {}
+        self.later: dict[str, set[str]] = {}
+        self.evidence: defaultdict[str, list[str]] = defaultdict(list)
+        touches, first, more, evidence = plan.touches, self.first, self.more, self.evidence
+        for item in window:  # in id order, so each fact's evidence comes out sorted
+            eid = item.id
+            touched: set[str] = set()
+            for tag in item.tags:
+                # a model's fields live in its __dict__: one attribute lookup instead of three
+                # (attribute access on models goes through pydantic's __getattr__ hook)
+                fields = tag.__dict__
+                statement = fields["statement"]
+                if statement in touches:
+                    touched.update(touches[statement])
+                elif not self._other(plan, eid, tag):
+                    continue
+                if fields["polarity"] != "strength":
+                    self._concern(eid, tag)
+                elif statement not in first:
+                    first[statement] = (eid, fields["modality"])
+                elif statement in more:
+                    more[statement].append((eid, fields["modality"]))
+                else:
+                    more[statement] = [first[statement], (eid, fields["modality"])]
+            for fact_id in touched:
+                evidence[fact_id].append(eid)
+
+    def _concern(self, eid: str, tag: Tag) -> None:
+        if tag.polarity == "concern":
+            self.concerns.setdefault(tag.statement, []).append(eid)
+
+    def _other(self, plan: Plan, eid: str, tag: Tag) -> bool:
+        """Note a tag on a statement no stage requires here; True when it is in scope."""
+        later = plan.later.get(tag.statement)
+        if later and tag.polarity == "strength" and plan.rank[tag.modality] >= later[1]:
+            self.later.setdefault(later[0], set()).add(eid)
+        return tag.statement in plan.fixed
 
 
-def _statement_facts(
-    slot: Slot,
-    best: str | None,
-    met: bool,
-    shown: tuple[tuple[str, str], ...],
-    strengths: tuple[str, ...],
-    concerns: tuple[str, ...],
-) -> StatementFacts:
-    """The same object ``StatementFacts(...)`` makes, filled directly: its generated
-    ``__init__`` (a frozen dataclass sets each field through ``object.__setattr__``) was the
-    largest single cost of a derivation."""
-    facts: StatementFacts = _new(StatementFacts)
-    fields = facts.__dict__
-    fields.update(slot.fixed)
-    fields["best"] = best
-    fields["met"] = met
-    fields["concern"] = bool(concerns)
-    fields["shown"] = shown
-    fields["strengths"] = strengths
-    fields["concerns"] = concerns
-    return facts
+_statement_facts = partial(tuple.__new__, StatementFacts)  # StatementFacts(*row), all in C
 
 
 def _excluded(review: Review) -> tuple[ExcludedEvidence, ...]:
@@ -243,13 +307,9 @@ def _ledger_row(shown: _Shown, group: Group, label: str, modality: str) -> Ledge
         label=label,
         modality=modality,
         required=len(group.members),
-        met=len(met & group.statements),
-        missing=tuple(s for s in group.members if s not in met),
+        met=len(group.statements.intersection(met)),
+        missing=tuple(filterfalse(met.__contains__, group.members)),
     )
-
-
-def _fact(fact_type: str, ident: str, evidence: Iterable[str], **fields: object) -> Fact:
-    return {"t": fact_type, "id": ident, **fields, "evidence": sorted(set(evidence))}
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -266,89 +326,93 @@ def _float(fact: Fact, field: str) -> float:
 def _all_facts(
     shown: _Shown, review: Review, ledger: tuple[LedgerRow, ...], excluded: int
 ) -> tuple[Fact, ...]:
-    """Every derived fact, in a fixed order: by type, then framework order."""
-    standards = [_standard_fact(shown, group, number) for group, number in shown.plan.standards]
-    groups = (group for group, _, _ in shown.plan.ledger)
-    ledger_facts = [_ledger_fact(shown, row, group) for row, group in zip(ledger, groups)]
+    """Every derived fact, in a fixed order: by type, then framework order.
+
+    Facts are written out as dict displays, fields in their ``FACT_TYPES`` order, then
+    ``evidence``: sorted, without repeats.
+    """
+    plan = shown.plan
+    standards = [_standard_fact(shown, group, number) for group, number in plan.standards]
+    groups = (group for group, _, _ in plan.ledger)
+    stages = [_ledger_fact(shown, row, group) for row, group in zip(ledger, groups, strict=True)]
     return (
-        _review_fact(shown.plan, review),
-        _coverage_fact(shown, standards, ledger_facts),
+        _review_fact(plan, review),
+        _coverage_fact(shown, standards, stages),
         *standards,
-        *ledger_facts,
+        *stages,
         *_modality_facts(shown),
-        *(_level_fact(shown, group, rank) for group, rank in shown.plan.levels),
+        *(_level_fact(shown, group, rank) for group, rank in plan.levels),
         _objectives_fact(shown, review),
         _beyond_fact(shown),
-        _sufficiency_fact(shown.window, excluded),
+        _sufficiency_fact(shown, excluded),
         _circumstances_fact(review),
-        _fact("conduct", "conduct", [], concern=review.conduct.concern),
+        {"t": "conduct", "id": "conduct", "concern": review.conduct.concern, "evidence": []},
     )
 
 
 def _review_fact(plan: Plan, review: Review) -> Fact:
-    stage = review.stage if plan.framework.stages else None
-    return _fact(
-        "review",
-        "review",
-        [],
-        stage=stage or "",
-        stage_rank=plan.stage_rank,
-        appraiser_rating=review.appraiser_rating or "",
-    )
+    return {
+        "t": "review",
+        "id": "review",
+        "stage": (review.stage if plan.framework.stages else None) or "",
+        "stage_rank": plan.stage_rank,
+        "appraiser_rating": review.appraiser_rating or "",
+        "evidence": [],
+    }
 
 
-def _coverage_fact(shown: _Shown, standards: list[Fact], ledger: list[Fact]) -> Fact:
+def _coverage_fact(shown: _Shown, standards: list[Fact], stages: list[Fact]) -> Fact:
     everything = shown.plan.everything
     later = shown.later_in(everything)
-    tally = _tally(shown, everything, later)
-    evidenced_units = {shown.plan.under[s] for s in shown.evidenced}
-    return _fact(
-        "coverage",
-        "coverage",
-        shown.evidence(everything).union(*later.values()),
-        **tally,
-        evidenced_ratio=_ratio(len(shown.evidenced), len(everything.members)),
-        unit_evidenced_ratio=_ratio(len(evidenced_units.union(later)), len(everything.units)),
-        min_stage_unit_ratio=min((_float(f, "unit_ratio") for f in ledger), default=1.0),
-        standards=len(standards),
-        standards_met=sum(f["met"] == f["required"] for f in standards),
-        standards_with_concerns=sum(f["concerns"] != 0 for f in standards),
-        min_standard_ratio=min((_float(f, "ratio") for f in standards), default=1.0),
-        min_stage_ratio=min((_float(f, "ratio") for f in ledger), default=1.0),
-    )
-
-
-def _tally(shown: _Shown, group: Group, later: Collection[str] = ()) -> dict[str, object]:
-    """Counts over a group of required statements; a unit is the node statements sit under,
-    met when one of them is met or when practice of a later stage is shown in it (``later``)."""
-    statements = group.statements
-    required = len(group.members)
-    met = len(shown.met & statements)
-    units = len(group.units)
-    units_met = shown.units_met(group, later)
+    required, units = len(everything.members), len(everything.units)
+    met = len(shown.met)
+    units_met = shown.units_met(everything, later)
+    evidenced_units = set(map(shown.plan.under.__getitem__, shown.evidenced)).union(later)
     return {
+        "t": "coverage",
+        "id": "coverage",
         "required": required,
         "met": met,
-        "evidenced": len(shown.evidenced & statements),
+        "evidenced": len(shown.evidenced),
         "ratio": _ratio(met, required),
-        "concerns": len(shown.concerned & statements),
+        "concerns": len(shown.concerned),
         "units": units,
         "units_met": units_met,
         "unit_ratio": _ratio(units_met, units),
+        "evidenced_ratio": _ratio(len(shown.evidenced), required),
+        "unit_evidenced_ratio": _ratio(len(evidenced_units), units),
+        "min_stage_unit_ratio": min([_float(f, "unit_ratio") for f in stages], default=1.0),
+        "standards": len(standards),
+        "standards_met": sum([f["met"] == f["required"] for f in standards]),
+        "standards_with_concerns": sum([f["concerns"] != 0 for f in standards]),
+        "min_standard_ratio": min([_float(f, "ratio") for f in standards], default=1.0),
+        "min_stage_ratio": min([_float(f, "ratio") for f in stages], default=1.0),
+        "evidence": shown.evidence(everything, later),
     }
 
 
 def _standard_fact(shown: _Shown, group: Group, number: str) -> Fact:
     """A top-level standard with a required statement."""
+    statements = group.statements
     later = shown.later_in(group)
-    return _fact(
-        "standard",
-        f"standard:{group.key}",
-        shown.evidence(group).union(*later.values()),
-        standard=group.key,
-        number=number,
-        **_tally(shown, group, later),
-    )
+    required, units = len(group.members), len(group.units)
+    met = len(statements.intersection(shown.met))
+    units_met = shown.units_met(group, later)
+    return {
+        "t": "standard",
+        "id": group.fact_id,
+        "standard": group.key,
+        "number": number,
+        "required": required,
+        "met": met,
+        "evidenced": len(statements & shown.evidenced),
+        "ratio": _ratio(met, required),
+        "concerns": len(statements & shown.concerned),
+        "units": units,
+        "units_met": units_met,
+        "unit_ratio": _ratio(units_met, units),
+        "evidence": shown.evidence(group, later),
+    }
 
 
 def _ledger_fact(shown: _Shown, row: LedgerRow, group: Group) -> Fact:
@@ -356,40 +420,44 @@ def _ledger_fact(shown: _Shown, row: LedgerRow, group: Group) -> Fact:
     units = len(group.units)
     units_met = shown.units_met(group)
     empty = not group.members
-    return _fact(
-        "ledger",
-        f"ledger:{row.stage}",
-        shown.evidence(group),
-        stage=row.stage,
-        modality=row.modality,
-        required=row.required,
-        met=row.met,
-        ratio=1.0 if empty else _ratio(row.met, row.required),
-        units=units,
-        units_met=units_met,
-        unit_ratio=1.0 if empty else _ratio(units_met, units),
-    )
+    return {
+        "t": "ledger",
+        "id": group.fact_id,
+        "stage": row.stage,
+        "modality": row.modality,
+        "required": row.required,
+        "met": row.met,
+        "ratio": 1.0 if empty else _ratio(row.met, row.required),
+        "units": units,
+        "units_met": units_met,
+        "unit_ratio": 1.0 if empty else _ratio(units_met, units),
+        "evidence": shown.evidence(group),
+    }
 
 
 def _modality_facts(shown: _Shown) -> list[Fact]:
     """Per modality: required statements shown as a strength at or above it."""
     required = len(shown.plan.everything.members)
-    facts = []
+    by_rank: list[list[str]] = [[] for _ in shown.plan.ladder]
+    for eid, rank in zip(*shown.strengths, strict=True):
+        by_rank[rank].append(eid)
+    best = Counter(shown.best)
     evidence: set[str] = set()
     count = 0
+    facts = []
     for modality, rank in reversed(shown.plan.rank.items()):  # at or above: strongest first
-        evidence.update(shown.by_rank[rank])
-        count += shown.best[rank]
+        evidence.update(by_rank[rank])
+        count += best[rank]
         facts.append(
-            _fact(
-                "modality",
-                f"modality:{modality}",
-                evidence,
-                modality=modality,
-                rank=rank,
-                statements=count,
-                ratio=_ratio(count, required),
-            )
+            {
+                "t": "modality",
+                "id": f"modality:{modality}",
+                "modality": modality,
+                "rank": rank,
+                "statements": count,
+                "ratio": _ratio(count, required),
+                "evidence": sorted(evidence),
+            }
         )
     facts.reverse()
     return facts
@@ -397,98 +465,102 @@ def _modality_facts(shown: _Shown) -> list[Fact]:
 
 def _level_fact(shown: _Shown, group: Group, rank: int) -> Fact:
     """A practice level carried by required statements (e.g. Wales)."""
-    met = len(shown.met & group.statements)
-    return _fact(
-        "level",
-        f"level:{group.key}",
-        shown.evidence(group),
-        level=group.key,
-        rank=rank,
-        required=len(group.members),
-        met=met,
-        ratio=_ratio(met, len(group.members)),
-        concerns=len(shown.concerned & group.statements),
-    )
+    met = len(group.statements.intersection(shown.met))
+    return {
+        "t": "level",
+        "id": group.fact_id,
+        "level": group.key,
+        "rank": rank,
+        "required": len(group.members),
+        "met": met,
+        "ratio": _ratio(met, len(group.members)),
+        "concerns": len(group.statements & shown.concerned),
+        "evidence": shown.evidence(group),
+    }
 
 
 def _objectives_fact(shown: _Shown, review: Review) -> Fact:
     """Objective outcomes; the evidence behind them is what they cite from within the cycle."""
-    window = {item.id for item in shown.window}
     outcomes = [o.outcome for o in review.objectives]
     counts = {key: outcomes.count(key) for key in ("exceeded", "met", "partially-met", "not-met")}
     not_assessed = outcomes.count("not-assessed")
     assessed = len(outcomes) - not_assessed
-    return _fact(
-        "objectives",
-        "objectives",
-        (eid for o in review.objectives for eid in o.evidence if eid in window),
-        count=len(outcomes),
-        assessed=assessed,
-        exceeded=counts["exceeded"],
-        met=counts["met"],
-        partially_met=counts["partially-met"],
-        not_met=counts["not-met"],
-        not_assessed=not_assessed,
-        met_or_better_ratio=_ratio(counts["exceeded"] + counts["met"], assessed),
-        exceeded_ratio=_ratio(counts["exceeded"], assessed),
-    )
+    return {
+        "t": "objectives",
+        "id": "objectives",
+        "count": len(outcomes),
+        "assessed": assessed,
+        "exceeded": counts["exceeded"],
+        "met": counts["met"],
+        "partially_met": counts["partially-met"],
+        "not_met": counts["not-met"],
+        "not_assessed": not_assessed,
+        "met_or_better_ratio": _ratio(counts["exceeded"] + counts["met"], assessed),
+        "exceeded_ratio": _ratio(counts["exceeded"], assessed),
+        "evidence": sorted(
+            {e for o in review.objectives for e in o.evidence}.intersection(shown.used)
+        ),
+    }
 
 
 def _beyond_fact(shown: _Shown) -> Fact:
     """Strengths shown on the next stage's own statements (in scope, not required)."""
     group = shown.beyond
     evidence = {eid for s in group for eid in s.strengths}
-    return _fact(
-        "beyond",
-        "beyond",
-        evidence,
-        next_stage=shown.plan.next_stage,
-        statements=len(group),
-        standards=len({s.standard for s in group}),
-        source_kinds=_source_kinds(item for item in shown.window if item.id in evidence),
-    )
+    return {
+        "t": "beyond",
+        "id": "beyond",
+        "next_stage": shown.plan.next_stage,
+        "statements": len(group),
+        "standards": len({s.standard for s in group}),
+        "source_kinds": _source_kinds(item for item in shown.window if item.id in evidence),
+        "evidence": sorted(evidence),
+    }
 
 
 def _source_kinds(items: Iterable[EvidenceItem]) -> int:
     """Distinct triangulation sources among ``items``."""
-    return len({SOURCE_KIND_OF[i.kind] for i in items} & _TRIANGULATION)
+    return len(set(map(SOURCE_KIND_OF.__getitem__, set(map(_kind, items)))) & _TRIANGULATION)
 
 
-def _sufficiency_fact(window: list[EvidenceItem], excluded: int) -> Fact:
-    return _fact(
-        "sufficiency",
-        "sufficiency",
-        (item.id for item in window),
-        items=len(window),
-        excluded=excluded,
-        kinds=len({item.kind for item in window}),
-        source_kinds=_source_kinds(window),
-        recorders=len({item.recorded_by for item in window}),
-        tags=sum(len(item.tags) for item in window),
-    )
+def _sufficiency_fact(shown: _Shown, excluded: int) -> Fact:
+    window = shown.window
+    kinds = set(map(_kind, window))
+    return {
+        "t": "sufficiency",
+        "id": "sufficiency",
+        "items": len(window),
+        "excluded": excluded,
+        "kinds": len(kinds),
+        "source_kinds": len(set(map(SOURCE_KIND_OF.__getitem__, kinds)) & _TRIANGULATION),
+        "recorders": len(set(map(_recorder, window))),
+        "tags": sum(map(len, map(_tags, window))),
+        "evidence": sorted(set(shown.used)),
+    }
 
 
 def _circumstances_fact(review: Review) -> Fact:
     """Absence in the cycle; a day of protected absence is never also counted as other."""
-    absences = review.circumstances.absences
+    circumstances = review.circumstances
+    absences = circumstances.absences
     protected = _days(review, (a for a in absences if a.type in PROTECTED_ABSENCE))
     other = _days(review, (a for a in absences if a.type not in PROTECTED_ABSENCE)) - protected
     cycle_days = (review.cycle_end - review.cycle_start).days + 1
     worked = cycle_days - len(protected)
-    return _fact(
-        "circumstances",
-        "circumstances",
-        [],
-        protected_absence_days=len(protected),
-        protected_absence=bool(protected),
-        other_absence_days=len(other),
-        cycle_days=cycle_days,
-        worked_days=worked,
-        worked_fraction=_ratio(worked, cycle_days),
-        in_induction=review.circumstances.in_induction,
-        in_capability=review.circumstances.in_capability,
-        part_time_fraction=float(review.circumstances.part_time_fraction),
-    )
+    return {
+        "t": "circumstances",
+        "id": "circumstances",
+        "protected_absence_days": len(protected),
+        "protected_absence": bool(protected),
+        "other_absence_days": len(other),
+        "cycle_days": cycle_days,
+        "worked_days": worked,
+        "worked_fraction": _ratio(worked, cycle_days),
+        "in_induction": circumstances.in_induction,
+        "in_capability": circumstances.in_capability,
+        "part_time_fraction": float(circumstances.part_time_fraction),
+        "evidence": [],
+    }
 
 
 def _days(review: Review, periods: Iterable[AbsencePeriod]) -> set[int]:

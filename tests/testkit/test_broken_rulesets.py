@@ -14,14 +14,14 @@ import pytest
 
 import engine.facts
 import engine.next_steps
+from engine._fact_plan import Plan
 from engine.catalogue import Catalogue
 from engine.changes import apply_changes
 from engine.compiler import compile_ruleset, load_ruleset
 from engine.evaluate import Evaluator
-from engine.facts import StatementFacts
 from engine.invariants import Checker, Violation, run_invariant
-from schemas.recommendation import Change
-from schemas.review import PROTECTED_ABSENCE, Review
+from schemas.recommendation import Change, LedgerRow
+from schemas.review import PROTECTED_ABSENCE, EvidenceItem, Review
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = Catalogue()
@@ -197,30 +197,31 @@ def test_next_steps_confirmed_as_a_person_applies_them_pass_under_that_rule(
 # --- determinism and explanation completeness: broken fact derivation ------------------------
 
 
-def _last_tag_wins(
-    blank: StatementFacts, marks: list[tuple[engine.facts.Tag, str]], rank: dict[str, int]
-) -> StatementFacts:
-    """The original, except that the last strength tag seen, not the strongest, counts."""
-    fact = ORIGINAL_STATEMENT(blank, marks, rank)
-    strengths = [t.modality for t, _ in marks if t.polarity == "strength"]
-    if not strengths or fact.required is None:
-        return fact
-    best = strengths[-1]
-    met = rank[best] >= rank[fact.required]
-    return StatementFacts(**{**_fields(fact), "best": best, "met": met})
+class _LastTagWins(engine.facts._Shown):
+    """The original, except that a required statement's last strength tag in the review's own
+    order, not its strongest, counts."""
 
-
-def _fields(fact: StatementFacts) -> dict[str, object]:
-    return {name: getattr(fact, name) for name in StatementFacts.__slots__}
-
-
-ORIGINAL_STATEMENT = engine.facts._statement
+    def __init__(self, plan: Plan, window: list[EvidenceItem]) -> None:
+        super().__init__(plan, window)
+        last = {
+            tag.statement: tag.modality
+            for item in window
+            for tag in item.tags
+            if tag.polarity == "strength" and tag.statement in plan.required
+        }
+        for statement, modality in last.items():
+            met = plan.rank[modality] >= plan.needed[statement]
+            self.statements[statement] = self.statements[statement]._replace(best=modality, met=met)
+            if met:
+                self.met.add(statement)
+            else:
+                self.met.discard(statement)
 
 
 def test_determinism_catches_order_dependent_fact_derivation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine.facts, "_statement", _last_tag_wins)
+    monkeypatch.setattr(engine.facts, "_Shown", _LastTagWins)
     violation = caught(broken_copy(tmp_path, "hgios4", []), "determinism")
     assert violation.variant is not None
     assert sorted(e.id for e in violation.review.evidence) == sorted(
@@ -229,18 +230,22 @@ def test_determinism_catches_order_dependent_fact_derivation(
     assert_plain_year(violation)
 
 
-ORIGINAL_SUFFICIENCY = engine.facts._sufficiency_fact
+ORIGINAL_ALL_FACTS = engine.facts._all_facts
 
 
-def _cites_excluded(case: engine.facts._Case, excluded: int) -> engine.facts.Fact:
-    fact = ORIGINAL_SUFFICIENCY(case, excluded)
-    return {**fact, "evidence": sorted(item.id for item in case.review.evidence)}
+def _cites_excluded(
+    shown: engine.facts._Shown, review: Review, ledger: tuple[LedgerRow, ...], excluded: int
+) -> tuple[engine.facts.Fact, ...]:
+    """The original, except that sufficiency cites every evidence item, excluded ones too."""
+    cited = sorted(item.id for item in review.evidence)
+    facts = ORIGINAL_ALL_FACTS(shown, review, ledger, excluded)
+    return tuple({**f, "evidence": cited} if f["t"] == "sufficiency" else f for f in facts)
 
 
 def test_explanation_completeness_catches_citing_excluded_evidence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine.facts, "_sufficiency_fact", _cites_excluded)
+    monkeypatch.setattr(engine.facts, "_all_facts", _cites_excluded)
     violation = caught(broken_copy(tmp_path, "isp", []), "explanation-completeness", 200)
     assert "excluded as outside the cycle" in violation.message
     excluded = [e for e in violation.review.evidence if e.date < violation.review.cycle_start]
