@@ -77,14 +77,19 @@ def override_rates(report: AuditReport) -> str:
     by_stage.set_title("Override rate by career stage")
     by_stage.legend(frameon=False)
     judged = [a for a in report.appraisers if a.judgement != "too-few-cases"]
-    for finding in judged:
-        flagged = finding.judgement in ("lenient", "severe")
-        x, y = finding.down / finding.rated, finding.up / finding.rated
-        by_appraiser.scatter(x, y, s=28 if flagged else 10, color=FLAGGED if flagged else "#5d6d7e")
-        if flagged:
-            by_appraiser.annotate(
-                finding.appraiser, (x, y), xytext=(4, 4), textcoords="offset points"
-            )
+    flagged = [a for a in judged if a.judgement in ("lenient", "severe")]
+    consistent = [a for a in judged if a.judgement == "consistent"]
+    # One scatter per colour, not one per appraiser: a large cohort has thousands of them.
+    for shown, size, colour in ((consistent, 10, "#5d6d7e"), (flagged, 28, FLAGGED)):
+        x = [a.down / a.rated for a in shown]
+        by_appraiser.scatter(x, [a.up / a.rated for a in shown], s=size, color=colour)
+    for finding in flagged:
+        by_appraiser.annotate(
+            finding.appraiser,
+            (finding.down / finding.rated, finding.up / finding.rated),
+            xytext=(4, 4),
+            textcoords="offset points",
+        )
     by_appraiser.set_xlabel("share moved below the draft")
     by_appraiser.set_ylabel("share moved above the draft")
     by_appraiser.set_title(f"Appraisers with enough cases ({len(judged)}); flagged in red")

@@ -7,7 +7,6 @@ a checked ``CohortEntry``, every problem located (``cohort.jsonl:12:345: unknown
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +87,8 @@ def _check_entry(
     source: Source, entry: CohortEntry, catalogue: Mapping[str, Framework]
 ) -> CohortEntry:
     """An entry built in code has no text to point into: its problems name the entry."""
+    if not _entry_problems(entry, catalogue):
+        return entry
     data = entry.model_dump(mode="json")
     problems = [(d.code, d.message) for d in _review_problems(data, catalogue)]
     problems += [(code, message) for code, message, _ in _decision_problems(data, catalogue)]
@@ -97,15 +98,24 @@ def _check_entry(
 
 
 def _parse_line(source: Source, text: str, catalogue: Mapping[str, Framework]) -> CohortEntry:
-    """Fast path with ``json``; on any problem, parse again keeping positions to say where."""
+    """Fast path straight from JSON to the model; on any problem, parse again keeping positions
+    to say where."""
     try:
-        data = json.loads(text)
-        entry = CohortEntry.model_validate(data)
-    except (ValueError, ValidationError):
+        entry = CohortEntry.model_validate_json(text)
+    except ValidationError:
         raise _located_problems(source, text, catalogue) from None
-    if _review_problems(data, catalogue) or _decision_problems(data, catalogue):
+    if _entry_problems(entry, catalogue):
         raise _located_problems(source, text, catalogue)
     return entry
+
+
+def _entry_problems(entry: CohortEntry, catalogue: Mapping[str, Framework]) -> bool:
+    """Whether a well-formed entry has any cross-reference problem (the fast check)."""
+    if entry.review.framework not in list(catalogue):
+        return True
+    framework = catalogue[entry.review.framework]
+    levels = [level.id for level in framework.scale.levels]
+    return entry.final_rating not in levels or bool(check_review(framework, entry.review))
 
 
 def _located_problems(source: Source, text: str, catalogue: Mapping[str, Framework]) -> InputError:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from pathlib import Path
 
 from engine.audit.cohort import Source, parse_source
 from engine.catalogue import Catalogue
@@ -31,9 +30,9 @@ class Drafter:
     """Turns sources into audit cases with one loaded catalogue and compiled rule sets."""
 
     def __init__(
-        self, rules_dir: Path | None, ruleset: str | None, compare: str | None = None
+        self, catalogue: Catalogue, ruleset: str | None, compare: str | None = None
     ) -> None:
-        self.rulesets = RuleSets(Catalogue(rules_dir))
+        self.rulesets = RuleSets(catalogue)
         self.ruleset = ruleset
         self.compare = compare
         for chosen in (ruleset, compare):

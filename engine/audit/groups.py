@@ -6,6 +6,7 @@ rates need its size, and its favourable-outcome figures need every count of the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,8 +36,11 @@ def group_tables(
 ) -> tuple[GroupTable, ...]:
     """One table per characteristic that anyone recorded, every group tested against the rest."""
     ratings = scales.union()
+    # Whether each case's final and draft are favourable, worked out once for every table.
+    final = [scales.favourable(c, c.final_rating) for c in cases]
+    draft = [scales.favourable(c, c.draft_rating) for c in cases]
     grouped = {
-        name: _rows(cases, name, scales, settings.suppress_below)
+        name: _rows(cases, name, (final, draft), settings.suppress_below)
         for name in MONITORED
         if any(getattr(c.monitoring, name) is not None for c in cases)
     }
@@ -47,27 +51,33 @@ def group_tables(
     )
 
 
-def _rows(cases: Sequence[AuditCase], name: str, scales: Scales, below: int) -> list[_Row]:
+def _rows(
+    cases: Sequence[AuditCase],
+    name: str,
+    favourable: tuple[list[bool], list[bool]],
+    below: int,
+) -> list[_Row]:
     """One row per value; values held by fewer than ``below`` people share one row, so their
     suppression does not force a larger group's counts to be hidden too."""
-    by_value: dict[str, list[AuditCase]] = {}
-    for case in cases:
-        by_value.setdefault(getattr(case.monitoring, name) or NOT_RECORDED, []).append(case)
+    by_value: dict[str, list[int]] = {}
+    for i, case in enumerate(cases):
+        by_value.setdefault(getattr(case.monitoring, name) or NOT_RECORDED, []).append(i)
     small = [v for v, members in by_value.items() if len(members) < below]
     if len(small) > 1:
-        by_value[SMALL_GROUPS] = [c for v in small for c in by_value.pop(v)]
+        by_value[SMALL_GROUPS] = [i for v in small for i in by_value.pop(v)]
+    final, draft = favourable
     return [
         _Row(
             value=value,
-            cases=members,
-            favourable=sum(scales.favourable(c, c.final_rating) for c in members),
-            draft_favourable=sum(scales.favourable(c, c.draft_rating) for c in members),
+            cases=[cases[i] for i in members],
+            favourable=sum(final[i] for i in members),
+            draft_favourable=sum(draft[i] for i in members),
         )
         for value, members in sorted(by_value.items(), key=_value_order)
     ]
 
 
-def _value_order(item: tuple[str, list[AuditCase]]) -> tuple[bool, bool, str]:
+def _value_order(item: tuple[str, list[int]]) -> tuple[bool, bool, str]:
     """Groups alphabetically, then smaller groups combined, then 'not recorded'."""
     return item[0] == NOT_RECORDED, item[0] == SMALL_GROUPS, item[0]
 
@@ -94,7 +104,8 @@ def _test(grouped: dict[str, list[_Row]], total: int, settings: AuditSettings) -
 def _table(
     rows: list[_Row], ratings: tuple[str, ...], total: int, settings: AuditSettings
 ) -> tuple[GroupRow, ...]:
-    counts = [[sum(c.final_rating == r for c in row.cases) for r in ratings] for row in rows]
+    tallies = [Counter(c.final_rating for c in row.cases) for row in rows]
+    counts = [[tally[r] for r in ratings] for tally in tallies]
     matrix = [[*line, len(row.cases)] for line, row in zip(counts, rows, strict=True)]
     hidden = suppress(matrix, settings.suppress_below)
     columns = [sum(line[j] for line in counts) for j in range(len(ratings))]
