@@ -48,7 +48,9 @@ def like_cases(cases: Iterable[AuditCase]) -> tuple[LikeCaseGroup, ...]:
     for case in cases:
         groups.setdefault((case.framework, case.pattern), []).append(case)
     differ = {
-        k: members for k, members in groups.items() if len({c.final_rating for c in members}) > 1
+        k: members
+        for k, members in groups.items()
+        if len(members) > 1 and len({c.final_rating for c in members}) > 1
     }
     return tuple(
         LikeCaseGroup(

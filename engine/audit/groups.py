@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from engine.audit.scale import Scales
 from engine.audit.stats import fisher_greater, holm, p_clause
@@ -24,7 +25,8 @@ SMALL_GROUPS = "smaller groups combined"
 @dataclass
 class _Row:
     value: str
-    cases: list[AuditCase]
+    n: int
+    finals: Counter[str]  # how many of the row were given each final rating
     favourable: int
     draft_favourable: int
     p_value: float | None = None
@@ -36,14 +38,18 @@ def group_tables(
 ) -> tuple[GroupTable, ...]:
     """One table per characteristic that anyone recorded, every group tested against the rest."""
     ratings = scales.union()
-    # Whether each case's final and draft are favourable, worked out once for every table.
-    final = [scales.favourable(c, c.final_rating) for c in cases]
-    draft = [scales.favourable(c, c.draft_rating) for c in cases]
-    grouped = {
-        name: _rows(cases, name, (final, draft), settings.suppress_below)
-        for name in MONITORED
-        if any(getattr(c.monitoring, name) is not None for c in cases)
-    }
+    # What every table needs of each case, taken out once: a large cohort has many cases.
+    outcomes = _Outcomes(
+        finals=[c.final_rating for c in cases],
+        favourable=[scales.favourable(c, c.final_rating) for c in cases],
+        draft_favourable=[scales.favourable(c, c.draft_rating) for c in cases],
+    )
+    monitoring = [c.monitoring for c in cases]
+    grouped: dict[str, list[_Row]] = {}
+    for name in MONITORED:
+        values = list(map(attrgetter(name), monitoring))
+        if any(v is not None for v in values):
+            grouped[name] = _rows(values, outcomes, settings.suppress_below)
     _test(grouped, len(cases), settings)
     return tuple(
         GroupTable(characteristic=name, rows=_table(rows, ratings, len(cases), settings))
@@ -51,26 +57,31 @@ def group_tables(
     )
 
 
-def _rows(
-    cases: Sequence[AuditCase],
-    name: str,
-    favourable: tuple[list[bool], list[bool]],
-    below: int,
-) -> list[_Row]:
+@dataclass(frozen=True)
+class _Outcomes:
+    """Each case's final rating and whether its final and its draft are favourable."""
+
+    finals: list[str]
+    favourable: list[bool]
+    draft_favourable: list[bool]
+
+
+def _rows(values: list[str | None], outcomes: _Outcomes, below: int) -> list[_Row]:
     """One row per value; values held by fewer than ``below`` people share one row, so their
     suppression does not force a larger group's counts to be hidden too."""
     by_value: dict[str, list[int]] = {}
-    for i, case in enumerate(cases):
-        by_value.setdefault(getattr(case.monitoring, name) or NOT_RECORDED, []).append(i)
+    for i, value in enumerate(values):
+        by_value.setdefault(value or NOT_RECORDED, []).append(i)
     small = [v for v, members in by_value.items() if len(members) < below]
     if len(small) > 1:
         by_value[SMALL_GROUPS] = [i for v in small for i in by_value.pop(v)]
-    final, draft = favourable
+    finals, favourable, draft = outcomes.finals, outcomes.favourable, outcomes.draft_favourable
     return [
         _Row(
             value=value,
-            cases=[cases[i] for i in members],
-            favourable=sum(final[i] for i in members),
+            n=len(members),
+            finals=Counter(finals[i] for i in members),
+            favourable=sum(favourable[i] for i in members),
             draft_favourable=sum(draft[i] for i in members),
         )
         for value, members in sorted(by_value.items(), key=_value_order)
@@ -88,7 +99,7 @@ def _test(grouped: dict[str, list[_Row]], total: int, settings: AuditSettings) -
     tested: list[_Row] = []
     for name, rows in grouped.items():
         for row in rows:
-            n = len(row.cases)
+            n = row.n
             if n < settings.suppress_below or total - n < settings.suppress_below:
                 continue
             rest_n, rest_fav = total - n, favourable[name] - row.favourable
@@ -104,9 +115,8 @@ def _test(grouped: dict[str, list[_Row]], total: int, settings: AuditSettings) -
 def _table(
     rows: list[_Row], ratings: tuple[str, ...], total: int, settings: AuditSettings
 ) -> tuple[GroupRow, ...]:
-    tallies = [Counter(c.final_rating for c in row.cases) for row in rows]
-    counts = [[tally[r] for r in ratings] for tally in tallies]
-    matrix = [[*line, len(row.cases)] for line, row in zip(counts, rows, strict=True)]
+    counts = [[row.finals[r] for r in ratings] for row in rows]
+    matrix = [[*line, row.n] for line, row in zip(counts, rows, strict=True)]
     hidden = suppress(matrix, settings.suppress_below)
     columns = [sum(line[j] for line in counts) for j in range(len(ratings))]
     fav_total = sum(r.favourable for r in rows)
@@ -126,7 +136,7 @@ def _group_row(
     fav_total: int,
     settings: AuditSettings,
 ) -> GroupRow:
-    n, n_hidden = len(row.cases), mask[-1]
+    n, n_hidden = row.n, mask[-1]
     rest = total - n
     cells = tuple(
         _cell(rating, count, hidden or n_hidden, n, columns[j], rest)
