@@ -111,14 +111,22 @@ def outcomes_by_group(report: AuditReport) -> str:
 def _group_panel(axes: Axes, table: GroupTable, scale: tuple[str, ...]) -> None:
     width = 0.8 / max(len(scale), 1)
     for j, rating in enumerate(scale):
+        shown: tuple[list[float], list[float]] = ([], [])
+        hidden: list[float] = []
         for i, row in enumerate(table.rows):
             cell = next(c for c in row.cells if c.rating == rating)
             x = i + (j - (len(scale) - 1) / 2) * width
             if cell.suppressed or cell.rate is None:
-                axes.bar(x, 1.0, width, color="none", edgecolor=SUPPRESSED, hatch="///")
-                axes.text(x, 0.5, "suppressed", rotation=90, ha="center", va="center", fontsize=6)
+                hidden.append(x)
             else:
-                axes.bar(x, cell.rate, width, color=COLOURS[j % len(COLOURS)])
+                shown[0].append(x)
+                shown[1].append(cell.rate)
+        # One call per rating and kind of bar: each call costs more than the bars it draws.
+        axes.bar(*shown, width, color=COLOURS[j % len(COLOURS)])
+        if hidden:
+            axes.bar(hidden, 1.0, width, color="none", edgecolor=SUPPRESSED, hatch="///")
+        for x in hidden:
+            axes.text(x, 0.5, "suppressed", rotation=90, ha="center", va="center", fontsize=6)
     axes.set_xticks(range(len(table.rows)))
     axes.set_xticklabels(
         [f"{r.value}{' (flagged)' if r.flagged else ''}" for r in table.rows], fontsize=7
