@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import yaml
+from audit_throughput import bench_audit, sizes_of
 from inputs import hampshire_review
 from measure import Report, Row, machine, ms, rss_mb, table, timings
 from service_load import bench_service
@@ -155,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evaluations", type=int, default=1_000_000, help="for the memory figure")
     parser.add_argument("--service-seconds", type=float, default=10, help="wrk load per endpoint")
     parser.add_argument("--json", type=Path, default=Path("var/bench.json"))
+    parser.add_argument("--audit-sizes", default="10000,100000", help="demo cohorts to audit")
     args = parser.parse_args(argv)
     catalogue = Catalogue()
     rulesets = RuleSets(catalogue)
@@ -164,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_engine_ratio(rulesets, args.runs),
         bench_compile(catalogue),
         bench_memory(rulesets, args.evaluations),
+        bench_audit(sizes_of(args.audit_sizes)),
         bench_service(args.service_seconds),
     ):
         for row in rows:

@@ -77,14 +77,19 @@ def override_rates(report: AuditReport) -> str:
     by_stage.set_title("Override rate by career stage")
     by_stage.legend(frameon=False)
     judged = [a for a in report.appraisers if a.judgement != "too-few-cases"]
-    for finding in judged:
-        flagged = finding.judgement in ("lenient", "severe")
-        x, y = finding.down / finding.rated, finding.up / finding.rated
-        by_appraiser.scatter(x, y, s=28 if flagged else 10, color=FLAGGED if flagged else "#5d6d7e")
-        if flagged:
-            by_appraiser.annotate(
-                finding.appraiser, (x, y), xytext=(4, 4), textcoords="offset points"
-            )
+    flagged = [a for a in judged if a.judgement in ("lenient", "severe")]
+    consistent = [a for a in judged if a.judgement == "consistent"]
+    # One scatter per colour, not one per appraiser: a large cohort has thousands of them.
+    for shown, size, colour in ((consistent, 10, "#5d6d7e"), (flagged, 28, FLAGGED)):
+        x = [a.down / a.rated for a in shown]
+        by_appraiser.scatter(x, [a.up / a.rated for a in shown], s=size, color=colour)
+    for finding in flagged:
+        by_appraiser.annotate(
+            finding.appraiser,
+            (finding.down / finding.rated, finding.up / finding.rated),
+            xytext=(4, 4),
+            textcoords="offset points",
+        )
     by_appraiser.set_xlabel("share moved below the draft")
     by_appraiser.set_ylabel("share moved above the draft")
     by_appraiser.set_title(f"Appraisers with enough cases ({len(judged)}); flagged in red")
@@ -106,14 +111,22 @@ def outcomes_by_group(report: AuditReport) -> str:
 def _group_panel(axes: Axes, table: GroupTable, scale: tuple[str, ...]) -> None:
     width = 0.8 / max(len(scale), 1)
     for j, rating in enumerate(scale):
+        shown: tuple[list[float], list[float]] = ([], [])
+        hidden: list[float] = []
         for i, row in enumerate(table.rows):
             cell = next(c for c in row.cells if c.rating == rating)
             x = i + (j - (len(scale) - 1) / 2) * width
             if cell.suppressed or cell.rate is None:
-                axes.bar(x, 1.0, width, color="none", edgecolor=SUPPRESSED, hatch="///")
-                axes.text(x, 0.5, "suppressed", rotation=90, ha="center", va="center", fontsize=6)
+                hidden.append(x)
             else:
-                axes.bar(x, cell.rate, width, color=COLOURS[j % len(COLOURS)])
+                shown[0].append(x)
+                shown[1].append(cell.rate)
+        # One call per rating and kind of bar: each call costs more than the bars it draws.
+        axes.bar(*shown, width, color=COLOURS[j % len(COLOURS)])
+        if hidden:
+            axes.bar(hidden, 1.0, width, color="none", edgecolor=SUPPRESSED, hatch="///")
+        for x in hidden:
+            axes.text(x, 0.5, "suppressed", rotation=90, ha="center", va="center", fontsize=6)
     axes.set_xticks(range(len(table.rows)))
     axes.set_xticklabels(
         [f"{r.value}{' (flagged)' if r.flagged else ''}" for r in table.rows], fontsize=7

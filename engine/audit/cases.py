@@ -47,6 +47,11 @@ def like_cases(cases: Iterable[AuditCase]) -> tuple[LikeCaseGroup, ...]:
     groups: dict[tuple[str, str], list[AuditCase]] = {}
     for case in cases:
         groups.setdefault((case.framework, case.pattern), []).append(case)
+    differ = {
+        k: members
+        for k, members in groups.items()
+        if len(members) > 1 and len({c.final_rating for c in members}) > 1
+    }
     return tuple(
         LikeCaseGroup(
             pattern=pattern,
@@ -64,8 +69,7 @@ def like_cases(cases: Iterable[AuditCase]) -> tuple[LikeCaseGroup, ...]:
                 for c in members
             ),
         )
-        for (_, pattern), members in sorted(groups.items())
-        if len({c.final_rating for c in members}) > 1
+        for (_, pattern), members in sorted(differ.items())
     )
 
 

@@ -7,7 +7,6 @@ a checked ``CohortEntry``, every problem located (``cohort.jsonl:12:345: unknown
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from pydantic import ValidationError
 from engine._validate import did_you_mean, validate_document
 from engine._yaml import Located, load_yaml_file, load_yaml_text
 from engine.errors import InputError, NotFoundError
-from engine.reviews import check_review, load_review
+from engine.reviews import check_review, load_review, validate_review
 from schemas.audit import CohortDecision, CohortEntry
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
@@ -31,11 +30,12 @@ SIDECAR_SUFFIX = ".decision.yaml"
 
 @dataclass(frozen=True)
 class Source:
-    """One entry before parsing: a JSONL line, a review file and its sidecar, or a built entry."""
+    """One entry before parsing: a JSONL line (its bytes, as read), a review file and its
+    sidecar, or a built entry."""
 
     ref: str
     line: int = 0
-    text: str | None = None
+    raw: bytes | None = None
     review: Path | None = None
     sidecar: Path | None = None
     entry: CohortEntry | None = None
@@ -46,10 +46,11 @@ def cohort_sources(path: Path) -> Iterator[Source]:
     if path.is_dir():
         yield from _folder(path)
     elif path.is_file():
-        with path.open(encoding="utf-8") as lines:
+        # Bytes: decoding is left to the parser, in the worker (JSON is UTF-8).
+        with path.open("rb") as lines:
             for number, line in enumerate(lines, start=1):
                 if line.strip():
-                    yield Source(ref=f"{path}:{number}", line=number, text=line)
+                    yield Source(ref=f"{path}:{number}", line=number, raw=line)
     else:
         raise NotFoundError(f"no cohort file or folder {str(path)!r}")
 
@@ -58,7 +59,7 @@ def cohort_size(path: Path) -> int:
     """How many entries ``cohort_sources`` will yield (for a progress bar)."""
     if path.is_dir():
         return sum(1 for _ in _reviews(path))
-    with path.open(encoding="utf-8") as lines:
+    with path.open("rb") as lines:
         return sum(1 for line in lines if line.strip())
 
 
@@ -78,8 +79,8 @@ def parse_source(source: Source, catalogue: Mapping[str, Framework]) -> CohortEn
     """The checked entry of ``source``; ``InputError`` lists every problem, located."""
     if source.entry is not None:
         return _check_entry(source, source.entry, catalogue)
-    if source.text is not None:
-        return _parse_line(source, source.text, catalogue)
+    if source.raw is not None:
+        return _parse_line(source, source.raw, catalogue)
     assert source.review is not None and source.sidecar is not None
     return _parse_pair(source.review, source.sidecar, catalogue)
 
@@ -88,6 +89,8 @@ def _check_entry(
     source: Source, entry: CohortEntry, catalogue: Mapping[str, Framework]
 ) -> CohortEntry:
     """An entry built in code has no text to point into: its problems name the entry."""
+    if not _entry_problems(entry, catalogue):
+        return entry
     data = entry.model_dump(mode="json")
     problems = [(d.code, d.message) for d in _review_problems(data, catalogue)]
     problems += [(code, message) for code, message, _ in _decision_problems(data, catalogue)]
@@ -96,21 +99,36 @@ def _check_entry(
     return entry
 
 
-def _parse_line(source: Source, text: str, catalogue: Mapping[str, Framework]) -> CohortEntry:
-    """Fast path with ``json``; on any problem, parse again keeping positions to say where."""
+def _parse_line(source: Source, raw: bytes, catalogue: Mapping[str, Framework]) -> CohortEntry:
+    """Fast path straight from JSON to the model; on any problem, parse again keeping positions
+    to say where."""
     try:
-        data = json.loads(text)
-        entry = CohortEntry.model_validate(data)
-    except (ValueError, ValidationError):
-        raise _located_problems(source, text, catalogue) from None
-    if _review_problems(data, catalogue) or _decision_problems(data, catalogue):
-        raise _located_problems(source, text, catalogue)
+        entry = CohortEntry.model_validate_json(raw)
+    except ValidationError:
+        raise _located_problems(source, raw, catalogue) from None
+    if _entry_problems(entry, catalogue):
+        raise _located_problems(source, raw, catalogue)
     return entry
 
 
-def _located_problems(source: Source, text: str, catalogue: Mapping[str, Framework]) -> InputError:
+def _entry_problems(entry: CohortEntry, catalogue: Mapping[str, Framework]) -> bool:
+    """Whether a well-formed entry has any cross-reference problem (the fast, unlocated check
+    a draft makes of a review built in code; which problems, and where, is for the slow path)."""
+    if entry.review.framework not in list(catalogue):
+        return True
+    framework = catalogue[entry.review.framework]
+    if entry.final_rating not in [level.id for level in framework.scale.levels]:
+        return True
+    try:
+        validate_review(framework, entry.review)
+    except InputError:
+        return True
+    return False
+
+
+def _located_problems(source: Source, raw: bytes, catalogue: Mapping[str, Framework]) -> InputError:
     file = source.ref.rsplit(":", 1)[0]
-    located = load_yaml_text(text, file)
+    located = load_yaml_text(raw.decode("utf-8", errors="replace"), file)
     _, diagnostics = validate_document(CohortEntry, located)
     if isinstance(located.data, dict):
         diagnostics += _located_review_problems(located, catalogue)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from pathlib import Path
 
 from engine.audit.cohort import Source, parse_source
 from engine.catalogue import Catalogue
@@ -31,11 +30,13 @@ class Drafter:
     """Turns sources into audit cases with one loaded catalogue and compiled rule sets."""
 
     def __init__(
-        self, rules_dir: Path | None, ruleset: str | None, compare: str | None = None
+        self, catalogue: Catalogue, ruleset: str | None, compare: str | None = None
     ) -> None:
-        self.rulesets = RuleSets(Catalogue(rules_dir))
+        self.rulesets = RuleSets(catalogue)
         self.ruleset = ruleset
         self.compare = compare
+        # One evaluator per rule set and framework met, kept for the whole cohort.
+        self._evaluators: dict[tuple[str, str], Evaluator] = {}
         for chosen in (ruleset, compare):
             if chosen:
                 self.rulesets.compiled(chosen)  # compile now: fail early, and once per process
@@ -47,7 +48,7 @@ class Drafter:
         """The audit case of one source, or the problems that stop it being audited."""
         try:
             entry = parse_source(source, self.rulesets.catalogue)
-            evaluator = self.rulesets.evaluator(entry.review, self.ruleset)
+            evaluator = self._evaluator(entry.review, self.ruleset)
             decision = evaluator.decide(entry.review, validate=False)
             compared = self._compare(entry.review)
         except InputError as exc:
@@ -59,7 +60,13 @@ class Drafter:
     def _compare(self, review: Review) -> Decision | None:
         if not self.compare:
             return None
-        return self.rulesets.evaluator(review, self.compare).decide(review, validate=False)
+        return self._evaluator(review, self.compare).decide(review, validate=False)
+
+    def _evaluator(self, review: Review, ruleset: str | None) -> Evaluator:
+        key = (ruleset or review.ruleset or review.framework, review.framework)
+        if key not in self._evaluators:
+            self._evaluators[key] = self.rulesets.evaluator(review, ruleset)
+        return self._evaluators[key]
 
 
 def _located(source: Source, code: str, message: str) -> Diagnostic:
@@ -112,10 +119,19 @@ def pattern_of(review: Review, decision: Decision) -> str:
     had the same objective outcomes, and so drew the same draft.
     """
     facts = decision.facts
-    statements = facts.statements.values()
-    met = sorted(f.statement for f in statements if f.met)
-    beyond = sorted(f.statement for f in statements if f.required is None and f.evidenced)
-    concerns = sorted(f.statement for f in statements if f.concern)
+    met: list[str] = []
+    beyond: list[str] = []
+    concerns: list[str] = []
+    for f in facts.statements.values():  # one pass: hundreds of statements in scope
+        if f.met:
+            met.append(f.statement)
+        if f.required is None and f.evidenced:
+            beyond.append(f.statement)
+        if f.concern:
+            concerns.append(f.statement)
+    met.sort()
+    beyond.sort()
+    concerns.sort()
     outcomes = sorted(o.outcome for o in review.objectives)
     ledger = ", ".join(f"{row.stage} {row.met}/{row.required}" for row in facts.ledger)
     draft = draft_label(decision.outcome, decision.rating)

@@ -6,8 +6,10 @@ rates need its size, and its favourable-outcome figures need every count of the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from engine.audit.scale import Scales
 from engine.audit.stats import fisher_greater, holm, p_clause
@@ -23,7 +25,8 @@ SMALL_GROUPS = "smaller groups combined"
 @dataclass
 class _Row:
     value: str
-    cases: list[AuditCase]
+    n: int
+    finals: Counter[str]  # how many of the row were given each final rating
     favourable: int
     draft_favourable: int
     p_value: float | None = None
@@ -35,11 +38,18 @@ def group_tables(
 ) -> tuple[GroupTable, ...]:
     """One table per characteristic that anyone recorded, every group tested against the rest."""
     ratings = scales.union()
-    grouped = {
-        name: _rows(cases, name, scales, settings.suppress_below)
-        for name in MONITORED
-        if any(getattr(c.monitoring, name) is not None for c in cases)
-    }
+    # What every table needs of each case, taken out once: a large cohort has many cases.
+    outcomes = _Outcomes(
+        finals=[c.final_rating for c in cases],
+        favourable=[scales.favourable(c, c.final_rating) for c in cases],
+        draft_favourable=[scales.favourable(c, c.draft_rating) for c in cases],
+    )
+    monitoring = [c.monitoring for c in cases]
+    grouped: dict[str, list[_Row]] = {}
+    for name in MONITORED:
+        values = list(map(attrgetter(name), monitoring))
+        if any(v is not None for v in values):
+            grouped[name] = _rows(values, outcomes, settings.suppress_below)
     _test(grouped, len(cases), settings)
     return tuple(
         GroupTable(characteristic=name, rows=_table(rows, ratings, len(cases), settings))
@@ -47,27 +57,38 @@ def group_tables(
     )
 
 
-def _rows(cases: Sequence[AuditCase], name: str, scales: Scales, below: int) -> list[_Row]:
+@dataclass(frozen=True)
+class _Outcomes:
+    """Each case's final rating and whether its final and its draft are favourable."""
+
+    finals: list[str]
+    favourable: list[bool]
+    draft_favourable: list[bool]
+
+
+def _rows(values: list[str | None], outcomes: _Outcomes, below: int) -> list[_Row]:
     """One row per value; values held by fewer than ``below`` people share one row, so their
     suppression does not force a larger group's counts to be hidden too."""
-    by_value: dict[str, list[AuditCase]] = {}
-    for case in cases:
-        by_value.setdefault(getattr(case.monitoring, name) or NOT_RECORDED, []).append(case)
+    by_value: dict[str, list[int]] = {}
+    for i, value in enumerate(values):
+        by_value.setdefault(value or NOT_RECORDED, []).append(i)
     small = [v for v, members in by_value.items() if len(members) < below]
     if len(small) > 1:
-        by_value[SMALL_GROUPS] = [c for v in small for c in by_value.pop(v)]
+        by_value[SMALL_GROUPS] = [i for v in small for i in by_value.pop(v)]
+    finals, favourable, draft = outcomes.finals, outcomes.favourable, outcomes.draft_favourable
     return [
         _Row(
             value=value,
-            cases=members,
-            favourable=sum(scales.favourable(c, c.final_rating) for c in members),
-            draft_favourable=sum(scales.favourable(c, c.draft_rating) for c in members),
+            n=len(members),
+            finals=Counter(finals[i] for i in members),
+            favourable=sum(favourable[i] for i in members),
+            draft_favourable=sum(draft[i] for i in members),
         )
         for value, members in sorted(by_value.items(), key=_value_order)
     ]
 
 
-def _value_order(item: tuple[str, list[AuditCase]]) -> tuple[bool, bool, str]:
+def _value_order(item: tuple[str, list[int]]) -> tuple[bool, bool, str]:
     """Groups alphabetically, then smaller groups combined, then 'not recorded'."""
     return item[0] == NOT_RECORDED, item[0] == SMALL_GROUPS, item[0]
 
@@ -78,7 +99,7 @@ def _test(grouped: dict[str, list[_Row]], total: int, settings: AuditSettings) -
     tested: list[_Row] = []
     for name, rows in grouped.items():
         for row in rows:
-            n = len(row.cases)
+            n = row.n
             if n < settings.suppress_below or total - n < settings.suppress_below:
                 continue
             rest_n, rest_fav = total - n, favourable[name] - row.favourable
@@ -94,8 +115,8 @@ def _test(grouped: dict[str, list[_Row]], total: int, settings: AuditSettings) -
 def _table(
     rows: list[_Row], ratings: tuple[str, ...], total: int, settings: AuditSettings
 ) -> tuple[GroupRow, ...]:
-    counts = [[sum(c.final_rating == r for c in row.cases) for r in ratings] for row in rows]
-    matrix = [[*line, len(row.cases)] for line, row in zip(counts, rows, strict=True)]
+    counts = [[row.finals[r] for r in ratings] for row in rows]
+    matrix = [[*line, row.n] for line, row in zip(counts, rows, strict=True)]
     hidden = suppress(matrix, settings.suppress_below)
     columns = [sum(line[j] for line in counts) for j in range(len(ratings))]
     fav_total = sum(r.favourable for r in rows)
@@ -115,7 +136,7 @@ def _group_row(
     fav_total: int,
     settings: AuditSettings,
 ) -> GroupRow:
-    n, n_hidden = len(row.cases), mask[-1]
+    n, n_hidden = row.n, mask[-1]
     rest = total - n
     cells = tuple(
         _cell(rating, count, hidden or n_hidden, n, columns[j], rest)

@@ -19,39 +19,54 @@ def overrides(cases: Sequence[AuditCase], scales: Scales) -> Overrides:
     """Override counts for the cohort and by appraiser, stage and the rule that decided."""
     rated = [c for c in cases if c.draft_rating is not None]
     changed = [c for c in rated if c.final_rating != c.draft_rating]
+    moves = _Moves(cases, scales)
     return Overrides(
-        total=_row("cohort", cases, scales),
-        by_appraiser=_rows(cases, scales, lambda c: [c.appraiser]),
-        by_stage=_rows(cases, scales, lambda c: [c.stage or "no stage"]),
-        by_rule=_rows(cases, scales, lambda c: list(c.decided_by) or ["(no rule)"]),
+        total=_row("cohort", range(len(cases)), moves),
+        by_appraiser=_rows(moves, lambda c: [c.appraiser]),
+        by_stage=_rows(moves, lambda c: [c.stage or "no stage"]),
+        by_rule=_rows(moves, lambda c: list(c.decided_by) or ["(no rule)"]),
         decided_without_rating=len(cases) - len(rated),
         reason_codes=dict(Counter(c.reason_code for c in cases if c.reason_code).most_common()),
         overrides_without_reason_code=sum(1 for c in changed if not c.reason_code),
     )
 
 
-def _rows(
-    cases: Iterable[AuditCase], scales: Scales, keys: Callable[[AuditCase], list[str]]
-) -> tuple[OverrideRow, ...]:
-    groups: dict[str, list[AuditCase]] = {}
-    for case in cases:
+class _Moves:
+    """The cases with, worked out once, each one's move from its draft (see ``Scales.shift``)
+    and whether it was overridden; rows and tests refer to cases by their index."""
+
+    def __init__(self, cases: Sequence[AuditCase], scales: Scales) -> None:
+        self.cases = cases
+        self.rated = [c.draft_rating is not None for c in cases]
+        self.shifts = [scales.shift(c) for c in cases]
+        self.overridden = [c.final_rating != c.draft_rating for c in cases]
+
+    def counts(self, members: Iterable[int]) -> tuple[int, int, int, int]:
+        """Rated drafts, overridden, moved up and moved down among ``members``."""
+        rated = [i for i in members if self.rated[i]]
+        shifts = [self.shifts[i] for i in rated]
+        overridden = sum(1 for i in rated if self.overridden[i])
+        return len(rated), overridden, shifts.count(1), shifts.count(-1)
+
+
+def _rows(moves: _Moves, keys: Callable[[AuditCase], list[str]]) -> tuple[OverrideRow, ...]:
+    groups: dict[str, list[int]] = {}
+    for i, case in enumerate(moves.cases):
         for key in keys(case):
-            groups.setdefault(key, []).append(case)
-    return tuple(_row(key, group, scales) for key, group in sorted(groups.items()))
+            groups.setdefault(key, []).append(i)
+    return tuple(_row(key, members, moves) for key, members in sorted(groups.items()))
 
 
-def _row(key: str, cases: Sequence[AuditCase], scales: Scales) -> OverrideRow:
-    rated = [c for c in cases if c.draft_rating is not None]
-    shifts = [scales.shift(c) for c in rated]
-    overridden = sum(1 for c in rated if c.final_rating != c.draft_rating)
+def _row(key: str, members: Sequence[int], moves: _Moves) -> OverrideRow:
+    rated, overridden, up, down = moves.counts(members)
     return OverrideRow(
         key=key,
-        cases=len(cases),
-        rated=len(rated),
+        cases=len(members),
+        rated=rated,
         overridden=overridden,
-        up=shifts.count(1),
-        down=shifts.count(-1),
-        rate=overridden / len(rated) if rated else 0.0,
+        up=up,
+        down=down,
+        rate=overridden / rated if rated else 0.0,
     )
 
 
@@ -78,21 +93,22 @@ def appraiser_findings(
     cases: Sequence[AuditCase], scales: Scales, settings: AuditSettings
 ) -> tuple[AppraiserFinding, ...]:
     """Each appraiser's overrides up and down against everyone else's (Fisher, then Holm)."""
-    by_appraiser: dict[str, list[AuditCase]] = {}
-    for case in cases:
-        by_appraiser.setdefault(case.appraiser, []).append(case)
-    totals = _counts(cases, scales)
+    moves = _Moves(cases, scales)
+    by_appraiser: dict[str, list[int]] = {}
+    for i, case in enumerate(cases):
+        by_appraiser.setdefault(case.appraiser, []).append(i)
+    counts = {a: moves.counts(own) for a, own in by_appraiser.items()}
+    totals = moves.counts(range(len(cases)))
     tests: list[tuple[str, str, float]] = []
-    for appraiser, own in by_appraiser.items():
-        rated, up, down = _counts(own, scales)
+    for appraiser, (rated, _, up, down) in counts.items():
         if rated >= settings.min_cases:
-            others = [t - o for t, o in zip(totals, (rated, up, down), strict=True)]
-            tests.append((appraiser, "lenient", _test(rated, up, others[0], others[1])))
-            tests.append((appraiser, "severe", _test(rated, down, others[0], others[2])))
+            rated_rest, up_rest, down_rest = totals[0] - rated, totals[2] - up, totals[3] - down
+            tests.append((appraiser, "lenient", _test(rated, up, rated_rest, up_rest)))
+            tests.append((appraiser, "severe", _test(rated, down, rated_rest, down_rest)))
     adjusted = holm([p for _, _, p in tests])
     p_values = {(a, d): (p, q) for (a, d, p), q in zip(tests, adjusted, strict=True)}
     return tuple(
-        _finding(appraiser, own, scales, settings, p_values)
+        _finding(appraiser, [cases[i] for i in own], counts[appraiser], scales, settings, p_values)
         for appraiser, own in sorted(by_appraiser.items())
     )
 
@@ -102,19 +118,15 @@ def _test(rated: int, moved: int, rated_rest: int, moved_rest: int) -> float:
     return fisher_greater(moved, rated - moved, moved_rest, rated_rest - moved_rest)
 
 
-def _counts(cases: Iterable[AuditCase], scales: Scales) -> tuple[int, int, int]:
-    shifts = [scales.shift(c) for c in cases if c.draft_rating is not None]
-    return len(shifts), shifts.count(1), shifts.count(-1)
-
-
 def _finding(
     appraiser: str,
     own: Sequence[AuditCase],
+    counts: tuple[int, int, int, int],
     scales: Scales,
     settings: AuditSettings,
     p_values: dict[tuple[str, str], tuple[float, float]],
 ) -> AppraiserFinding:
-    rated, up, down = _counts(own, scales)
+    rated, _, up, down = counts
     lenient = p_values.get((appraiser, "lenient"))
     severe = p_values.get((appraiser, "severe"))
     return AppraiserFinding(

@@ -2,8 +2,10 @@
 
 durable-rules keeps global state in its C extension, so a process forked after compiling would
 share it; workers are started with ``spawn`` (a fresh interpreter) and compile in their
-initializer instead. Work goes out in chunks, with a bounded number in flight so a large cohort
-is never held in memory twice, and comes back in order.
+initializer instead. They are handed the catalogue the main process already loaded (pickled
+models), rather than each reading and checking every framework file again. Work goes out in
+chunks, with a bounded number in flight so a large cohort is never held in memory twice, and
+comes back in order.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from itertools import islice
-from pathlib import Path
 
 from engine.audit.cohort import Source
 from engine.audit.drafts import Drafter, Result
+from engine.catalogue import Catalogue
 
 __all__ = ["CHUNK", "Progress", "default_workers", "draft_all"]
 
@@ -39,26 +41,26 @@ def default_workers() -> int:
 
 def draft_all(
     sources: Iterable[Source],
+    drafter: Drafter,
     *,
-    rules_dir: Path | None,
-    ruleset: str | None,
-    compare: str | None,
     workers: int,
     progress: Progress | None = None,
 ) -> Iterator[Result]:
-    """The result of every source, in order; ``workers`` > 1 uses that many processes."""
+    """The result of every source, in order: by ``drafter`` itself, or (``workers`` > 1) by
+    that many processes each with a drafter like it."""
     chunks = _chunks(sources)
     if workers <= 1:
-        drafter = Drafter(rules_dir, ruleset, compare)
         for chunk in chunks:
             yield from drafter.cases(chunk)
             if progress:
                 progress(len(chunk))
         return
+    catalogue = drafter.rulesets.catalogue
+    len(catalogue)  # loads every framework here, once: workers receive them with the catalogue
+    like = (catalogue, drafter.ruleset, drafter.compare)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start, initargs=(rules_dir, ruleset, compare)
-    ) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=like)
+    with pool:
         yield from _in_order(pool, chunks, workers * 4, progress)
 
 
@@ -104,9 +106,9 @@ def _collect(
             progress(len(results))
 
 
-def _start(rules_dir: Path | None, ruleset: str | None, compare: str | None) -> None:
+def _start(catalogue: Catalogue, ruleset: str | None, compare: str | None) -> None:
     global _drafter
-    _drafter = Drafter(rules_dir, ruleset, compare)
+    _drafter = Drafter(catalogue, ruleset, compare)
 
 
 def _work(chunk: list[Source]) -> list[Result]:

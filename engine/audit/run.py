@@ -69,10 +69,10 @@ def _audit(
     workers: int,
     progress: Progress | None,
 ) -> AuditReport:
-    cases = draft_cases(sources, settings, rules_dir=rules_dir, workers=workers, progress=progress)
-    catalogue = Catalogue(rules_dir)
-    hashes = _hashes(RuleSets(catalogue), cases, settings)
-    return audit_cases(cases, catalogue, settings, rulesets=hashes)
+    drafter = _drafter(rules_dir, settings)
+    cases = _draft(sources, drafter, workers, progress)
+    hashes = _hashes(drafter.rulesets, cases, settings)
+    return audit_cases(cases, drafter.rulesets.catalogue, settings, rulesets=hashes)
 
 
 def draft_cases(
@@ -84,18 +84,23 @@ def draft_cases(
     progress: Progress | None = None,
 ) -> list[AuditCase]:
     """Every source drafted; ``InputError`` with every problem (up to ``MAX_PROBLEMS``)."""
-    # Compiling here first makes an unknown rule set a plain error, not a broken worker pool.
-    Drafter(rules_dir, settings.ruleset, settings.compare_ruleset)
+    return _draft(sources, _drafter(rules_dir, settings), workers, progress)
+
+
+def _drafter(rules_dir: Path | None, settings: AuditSettings) -> Drafter:
+    """One catalogue and set of compiled rule sets for the whole audit (workers get a copy).
+
+    The chosen rule sets are compiled here first: an unknown one is a plain error, not a
+    broken worker pool."""
+    return Drafter(Catalogue(rules_dir), settings.ruleset, settings.compare_ruleset)
+
+
+def _draft(
+    sources: Iterable[Source], drafter: Drafter, workers: int, progress: Progress | None
+) -> list[AuditCase]:
     cases: list[AuditCase] = []
     problems: list[Diagnostic] = []
-    for result in draft_all(
-        sources,
-        rules_dir=rules_dir,
-        ruleset=settings.ruleset,
-        compare=settings.compare_ruleset,
-        workers=workers,
-        progress=progress,
-    ):
+    for result in draft_all(sources, drafter, workers=workers, progress=progress):
         if isinstance(result, AuditCase):
             cases.append(result)
         elif len(problems) < MAX_PROBLEMS:

@@ -23,8 +23,16 @@ def fisher_greater(a: int, b: int, c: int, d: int) -> float:
     row, col, total = a + b, a + c, a + b + c + d
     low, high = max(0, row - (total - col)), min(row, col)
     denominator = _log_comb(total, row)
+    # Each term is exp(log C(col, x) + log C(total - col, row - x) - denominator), computed as
+    # _log_comb would, with the two log-factorials that do not depend on x taken out of the loop.
+    lgamma = math.lgamma
+    first, second, rest = lgamma(col + 1), lgamma(total - col + 1), total - col - row
     terms = [
-        math.exp(_log_comb(col, x) + _log_comb(total - col, row - x) - denominator)
+        math.exp(
+            (first - lgamma(x + 1) - lgamma(col - x + 1))
+            + (second - lgamma(row - x + 1) - lgamma(rest + x + 1))
+            - denominator
+        )
         for x in range(max(a, low), high + 1)
     ]
     return min(1.0, math.fsum(terms))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from engine.audit import audit_entries, audit_path, draft_cases
-from engine.audit.cohort import SIDECAR_SUFFIX, Source
+from engine.audit.cohort import SIDECAR_SUFFIX, Source, cohort_sources, parse_source
 from engine.catalogue import Catalogue
 from engine.demo_cohort import Planted
 from engine.errors import InputError, NotFoundError
@@ -196,3 +198,77 @@ def test_a_review_naming_an_unknown_rule_set_is_an_input_problem_on_its_line(
         InputError, match=r"cohort.jsonl:2:1: not-found: no rule set 'hampshire-old'"
     ):
         audit_path(path, AuditSettings())
+
+
+def test_a_jsonl_file_drafts_the_same_on_two_workers_as_on_one(
+    planted_cohort: tuple[list[CohortEntry], Planted], tmp_path: Path
+) -> None:
+    path = tmp_path / "cohort.jsonl"
+    path.write_text(jsonl(planted_cohort[0][:140]), encoding="utf-8")  # lines cross as bytes
+    one = draft_cases(cohort_sources(path), AuditSettings(), workers=1)
+    two = draft_cases(cohort_sources(path), AuditSettings(), workers=2)
+    assert one == two and len(two) == 140 and two[139].ref == f"{path}:140"
+
+
+def test_a_line_that_is_not_utf8_is_a_problem_on_its_line(
+    some: list[CohortEntry], tmp_path: Path
+) -> None:
+    lines = jsonl(some[:3]).encode("utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(b'"final_rating":"', b'"final_rating":"\xff', 1)
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(b"".join(lines))
+    with pytest.raises(InputError) as caught:
+        audit_path(path, AuditSettings())
+    found = [str(d) for d in caught.value.diagnostics]
+    assert found and all(d.startswith(f"{path}:2:") for d in found), found
+
+
+MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "unknown statement": lambda d: _first_tag(d).update(statement="ts.9.9.nope"),
+    "a node for a statement": lambda d: _first_tag(d).update(statement="ts.1"),
+    "unknown modality": lambda d: _first_tag(d).update(modality="brilliantly"),
+    "unknown stage": lambda d: d["review"].update(stage="mpr9"),
+    "no stage": lambda d: d["review"].pop("stage"),
+    "unknown appraiser rating": lambda d: d["review"].update(appraiser_rating="superb"),
+    "unknown final rating": lambda d: d.update(final_rating="acheived"),
+    "repeated evidence id": lambda d: d["review"]["evidence"][1].update(
+        id=d["review"]["evidence"][0]["id"]
+    ),
+    "objective citing unknown evidence": lambda d: d["review"]["objectives"][0].update(
+        evidence=["e-none"]
+    ),
+    "objective naming an unknown node": lambda d: d["review"]["objectives"][0].update(
+        standards=["ts.99"]
+    ),
+    "objective naming a statement": lambda d: d["review"]["objectives"][0].update(
+        standards=[_first_tag(d)["statement"]]
+    ),
+    "unknown framework": lambda d: d["review"].update(framework="hampshre"),
+    "nothing wrong": lambda d: None,
+}
+
+
+def _first_tag(data: dict[str, Any]) -> dict[str, Any]:
+    tagged = next(e for e in data["review"]["evidence"] if e["tags"])
+    tag: dict[str, Any] = tagged["tags"][0]
+    return tag
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_the_fast_check_of_a_line_finds_a_problem_exactly_when_the_located_check_does(
+    planted_cohort: tuple[list[CohortEntry], Planted], mutation: str
+) -> None:
+    catalogue = Catalogue()
+    for i, entry in enumerate(planted_cohort[0][:8]):
+        data = json.loads(entry.model_dump_json(exclude_defaults=True))
+        MUTATIONS[mutation](data)
+        source = Source(ref=f"c.jsonl:{i + 1}", line=i + 1, raw=json.dumps(data).encode())
+        if mutation == "nothing wrong":
+            assert parse_source(source, catalogue) == entry
+            continue
+        with pytest.raises(InputError) as caught:
+            parse_source(source, catalogue)
+        assert caught.value.diagnostics and all(
+            d.file == "c.jsonl" and d.line == i + 1 and d.column >= 1
+            for d in caught.value.diagnostics
+        ), (mutation, [str(d) for d in caught.value.diagnostics])
