@@ -55,8 +55,11 @@ check-rulesets: $(STAMP)
 		echo "$$f: ok"; \
 	done
 
-bench: $(STAMP)  # on demand, never part of make test; prints a table, writes var/bench.json
-	$(BIN)/python benchmarks/bench.py
+# On demand, never part of make test: prints a table and writes var/bench.json (~30 min; a short
+# run: make bench BENCH_ARGS="--runs 200 --evaluations 2000 --audit-sizes 300 --service-seconds 2").
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
