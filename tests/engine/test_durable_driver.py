@@ -15,23 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine._durable_facts as checks
-from engine._durable import CompiledRuleset, EngineError, RuleSpec
-
-
-def rule(
-    name: str, *patterns: tuple[str, Any], pri: int = 0, conclude: str | None = None
-) -> RuleSpec:
-    return RuleSpec(
-        name=name,
-        definition={"all": [{alias: test} for alias, test in patterns], "pri": pri},
-        aliases=tuple(alias for alias, _ in patterns),
-        conclude=conclude,
-    )
-
-
-def fact(t: str, fid: str, **fields: Any) -> dict[str, Any]:
-    return {"t": t, "id": fid, **fields}
-
+from engine._durable import CompiledRuleset, EngineError
+from tests.engine.test_durable_adapter import fact, rule
 
 STRONG = rule("demo.strong", ("e", {"$and": [{"t": "ev"}, {"$gte": {"strength": 3}}]}))
 
