@@ -19,7 +19,7 @@ from engine.compiler import CompiledRules, compile_ruleset
 from engine.errors import InputError, NotFoundError
 from engine.evaluate import Evaluator
 from engine.explain import recommend
-from engine.reviews import check_review, parse_review
+from engine.reviews import parse_review, validate_review
 from engine.rulesets import RuleSets
 from schemas.diagnostics import Diagnostic
 from schemas.recommendation import Recommendation
@@ -114,8 +114,9 @@ def _valid_json_review(data: Any, rulesets: RuleSets) -> Review | None:
 
     Only a body without a single problem is taken this way: any problem, and the body is read
     again with locations (``parse_review``) so the answer lists every problem with its place.
-    Both ways validate the same data with the same model and the same cross-reference checks,
-    so a valid body gives the same review; this way skips locating every value of it.
+    Both ways validate the same data with the same model and the same cross-reference checks
+    (``validate_review`` is ``check_review`` with a fast path for a review with no problem), so a
+    valid body gives the same review; this way skips locating every value of it.
     """
     if not isinstance(data, dict) or not isinstance(data.get("framework"), str):
         return None
@@ -126,7 +127,11 @@ def _valid_json_review(data: Any, rulesets: RuleSets) -> Review | None:
         review = Review.model_validate(data)
     except ValidationError:
         return None
-    return None if check_review(framework, data) else review
+    try:
+        validate_review(framework, review)  # the typed check first; the full walk if in doubt
+    except InputError:
+        return None
+    return review
 
 
 def _refuse_aliases(text: str) -> None:
