@@ -37,7 +37,7 @@ from engine.explain import recommend
 from engine.rulesets import RuleSets
 from schemas.review import Review
 
-__all__ = ["LoadResult", "bench_service", "run_wrk"]
+__all__ = ["LoadResult", "bench_service"]
 
 ROOT = Path(__file__).resolve().parents[1]
 LUA = Path(__file__).with_name("service_load.lua")
@@ -173,6 +173,8 @@ def _beyond_the_draft(drafts: Row, draft_cpu_ms: float) -> Row:
 
 @dataclass(frozen=True)
 class _Wrk:
+    """wrk against one running server: its address, the load, and its pid (for its CPU)."""
+
     base: str
     connections: int
     threads: int
@@ -188,65 +190,49 @@ class _Wrk:
         drain: float = DRAIN_SECONDS,
         rate: float = 0,
     ) -> LoadResult:
-        load = (self.connections, self.threads, self.server_pid, drain, rate)
-        return run_wrk(self.base, method, path, body_file, key, seconds, *load)
-
-
-def run_wrk(
-    base: str,
-    method: str,
-    path: str,
-    body_file: str,
-    key: str,
-    seconds: float,
-    connections: int,
-    threads: int,
-    server_pid: int,
-    drain: float = DRAIN_SECONDS,
-    rate: float = 0,
-) -> LoadResult:
-    """One wrk run of ``seconds`` sending and ``drain`` more answering, from its JSON line;
-    ``rate``: requests a second in all (0: as fast as the answers come)."""
-    command = [
-        "wrk",
-        f"--threads={threads}",
-        f"--connections={connections}",
-        f"--duration={math.ceil(seconds + drain)}s",
-        f"--timeout={math.ceil(drain)}s",
-        "--latency",
-        f"--script={LUA}",
-        base,
-        "--",
-        method,
-        path,
-        body_file,
-        key,
-        str(seconds),
-        str(rate / threads),
-    ]
-    cpu_before = _cpu_seconds(server_pid)
-    wrk_before = _children_cpu()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    server_cpu = _cpu_seconds(server_pid) - cpu_before
-    wrk_cpu = _children_cpu() - wrk_before
-    line = next((x for x in result.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
-    if result.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    parsed = json.loads(line.removeprefix("WRK_JSON "))
-    # Errors: answers other than 2xx, requests never answered (lost in a socket error or still
-    # unanswered at the end), connections refused, and answers slower than the timeout.
-    unanswered = parsed["sent"] - parsed["ok"] - parsed["non_2xx"]
-    return LoadResult(
-        ok=parsed["ok"],
-        errors=parsed["non_2xx"] + unanswered + parsed["connect_errors"] + parsed["timeouts"],
-        timeouts=parsed["timeouts"],
-        statuses=parsed["non_2xx_statuses"].strip(),
-        seconds=parsed["seconds"],
-        p50_ms=parsed["p50_ms"],
-        p99_ms=parsed["p99_ms"],
-        server_cpu_s=server_cpu,
-        wrk_cpu_s=wrk_cpu,
-    )
+        """One wrk run of ``seconds`` sending and ``drain`` more answering, from its JSON line;
+        ``rate``: requests a second in all (0: as fast as the answers come)."""
+        command = [
+            "wrk",
+            f"--threads={self.threads}",
+            f"--connections={self.connections}",
+            f"--duration={math.ceil(seconds + drain)}s",
+            f"--timeout={math.ceil(drain)}s",
+            "--latency",
+            f"--script={LUA}",
+            self.base,
+            "--",
+            method,
+            path,
+            body_file,
+            key,
+            str(seconds),
+            str(rate / self.threads),
+        ]
+        cpu_before = _cpu_seconds(self.server_pid)
+        wrk_before = _children_cpu()
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        server_cpu = _cpu_seconds(self.server_pid) - cpu_before
+        wrk_cpu = _children_cpu() - wrk_before
+        line = next((x for x in result.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
+        if result.returncode != 0 or line is None:
+            failed = f"wrk failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            raise RuntimeError(failed)
+        parsed = json.loads(line.removeprefix("WRK_JSON "))
+        # Errors: answers other than 2xx, requests never answered (lost in a socket error or still
+        # unanswered at the end), self.connections refused, and answers slower than the timeout.
+        unanswered = parsed["sent"] - parsed["ok"] - parsed["non_2xx"]
+        return LoadResult(
+            ok=parsed["ok"],
+            errors=parsed["non_2xx"] + unanswered + parsed["connect_errors"] + parsed["timeouts"],
+            timeouts=parsed["timeouts"],
+            statuses=parsed["non_2xx_statuses"].strip(),
+            seconds=parsed["seconds"],
+            p50_ms=parsed["p50_ms"],
+            p99_ms=parsed["p99_ms"],
+            server_cpu_s=server_cpu,
+            wrk_cpu_s=wrk_cpu,
+        )
 
 
 # --- the server -------------------------------------------------------------------------------
