@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
-import yaml
 from audit_throughput import bench_audit, sizes_of
 from inputs import hampshire_review
 from measure import Report, Row, machine, ms, rss_mb, table, timings
@@ -33,8 +32,8 @@ from engine.evaluate import Evaluator
 from engine.explain import recommend
 from engine.facts import derive_facts
 from engine.reviews import validate_review
+from engine.ruleset_check import golden_cases
 from engine.rulesets import RuleSets
-from schemas.review import Review
 
 # --- the benchmarks ---------------------------------------------------------------------------
 
@@ -96,10 +95,7 @@ def _rich_facts(rulesets: RuleSets, ruleset_id: str) -> tuple[dict[str, object],
     """Facts of the richest golden case of the rule set (most firings)."""
     compiled = rulesets.compiled(ruleset_id)
     best: tuple[int, tuple[dict[str, object], ...]] = (-1, ())
-    cases = rulesets.catalogue.rules_dir.glob(f"{compiled.framework.id}/cases/*.yaml")
-    for path in sorted(cases):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        review = Review.model_validate(data["review"])
+    for review in golden_cases(rulesets.catalogue, compiled.ruleset):
         facts = derive_facts(compiled.framework, compiled.ruleset.facts, review).facts
         fired = len(compiled.engine.run("probe", list(facts)))
         if fired > best[0]:
