@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain, groupby
 from operator import attrgetter
 
 from engine._durable import ENGINE_VERSION
@@ -118,22 +119,25 @@ def _rationale(wording: _Wording, decision: Decision) -> list[RationaleLine]:
 
 
 def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> list[RationaleLine]:
-    """One line per standard: what was met and on what evidence, and any concern."""
+    """One line per standard: what was met and on what evidence, and any concern.
+
+    A case has hundreds of statements, so the work per statement is done by builtins mapped over
+    them (``filter``, ``groupby``, ``chain``), and Python runs once per standard.
+    """
     groups: dict[str, list[StatementFacts]] = {}
-    for fact in statements:
-        if fact.required:
-            groups.setdefault(fact.standard, []).append(fact)
+    for standard, run in groupby(filter(_required, statements), _standard_of):
+        groups.setdefault(standard, []).extend(run)  # runs of one standard: few, in order
     lines = []
     for standard, facts in groups.items():
-        met = [f for f in facts if f.met]
-        concerns = [f for f in facts if f.concern]
+        met = list(filter(_met, facts))
+        concerns = list(filter(_concern, facts))
         text = f"{wording.standards[standard]}: {len(met)} of {len(facts)} required statements met"
         if concerns:
             text += f"; concerns on {', '.join(map(_statement_of, concerns))}"
         cited = met + concerns
-        evidence: set[str] = set()  # a fact's evidence is its strengths and its concerns
-        for fact in cited:
-            evidence.update(fact.strengths, fact.concerns)
+        # a fact's evidence is its strengths and its concerns
+        evidence = set(chain.from_iterable(map(_strengths, cited)))
+        evidence.update(chain.from_iterable(map(_concerns, cited)))
         # Built without validation: the text is the framework's own (validated) words ending in
         # a full stop, the statements are framework ids, the evidence the review's ids, so
         # validating would only copy them.
@@ -147,3 +151,9 @@ def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> 
 
 
 _statement_of = attrgetter("statement")
+_standard_of = attrgetter("standard")
+_required = attrgetter("required")
+_met = attrgetter("met")
+_concern = attrgetter("concern")
+_strengths = attrgetter("strengths")
+_concerns = attrgetter("concerns")
