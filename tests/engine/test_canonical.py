@@ -115,6 +115,14 @@ def odd_reviews() -> list[Review]:
         base.model_copy(
             update={"evidence": (item.model_copy(update={"date": dt.datetime(2025, 1, 1)}),)}
         ),
+        # one odd value in a column of ordinary ones: each column is checked as a whole
+        with_second_item(base, {"id": 'e"2'}),
+        with_second_item(base, {"impact": 5}),
+        with_second_item(base, {"recorded_by": None}),
+        with_second_item(base, {"date": dt.datetime(2025, 10, 1)}),
+        with_second_item(base, {"tags": (tag.model_copy(update={"statement": 7}),)}),
+        with_second_item(base, {"tags": (tag.model_copy(update={"polarity": "con\\cern"}),)}),
+        with_second_item(base, {"tags": {tag}}),
         base.model_copy(
             update={
                 "circumstances": base.circumstances.model_copy(update={"part_time_fraction": 1})
@@ -125,6 +133,13 @@ def odd_reviews() -> list[Review]:
         base.model_copy(update={"cycle_end": "2026-07-31"}),
         Annotated.model_validate(base.model_dump()),
     ]
+
+
+def with_second_item(base: Review, update: dict[str, object]) -> Review:
+    """``base`` with two evidence items, the second changed by ``update`` (unvalidated)."""
+    first = base.evidence[0]
+    second = first.model_copy(update={"id": "e2", **update})
+    return base.model_copy(update={"evidence": (first, second)})
 
 
 @pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")  # the model dump's, on odd types
