@@ -83,7 +83,7 @@ def _evidence(items: Sequence[EvidenceItem], plain: list[str]) -> str:
 
     Each column (dates, ids, ...; every tag's fields) is read by mapping a builtin over all the
     items, and each item and tag is then one f-string: Python runs once per item and per tag,
-    never per field (a ``%`` with many arguments, or a call per field, took twice as long).
+    never per field (a ``%`` per item, or one over the whole array, took about a third longer).
     """
     if not items:
         return ""
