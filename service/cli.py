@@ -11,6 +11,7 @@ from pathlib import Path
 from engine.catalogue import Catalogue
 from engine.errors import AppraiseError, InputError
 from engine.render_framework import catalogue_table, framework_overview, stage_requirement_text
+from schemas.audit import AuditReport, CohortEntry
 from schemas.framework import Framework
 from schemas.recommendation import Recommendation
 from schemas.review import Review
@@ -24,6 +25,8 @@ SCHEMAS: dict[str, Callable[[], dict[str, object]]] = {
     "review": Review.model_json_schema,
     "ruleset": RuleSet.model_json_schema,
     "recommendation": Recommendation.model_json_schema,
+    "cohort-entry": CohortEntry.model_json_schema,
+    "audit-report": AuditReport.model_json_schema,
 }
 
 
@@ -108,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--ruleset")
     explain.set_defaults(run=cmd_explain)
 
-    schema = commands.add_parser("schema", help="the JSON Schema of an input file format")
+    schema = commands.add_parser("schema", help="the JSON Schema of a file format")
     schema.add_argument("name", choices=sorted(SCHEMAS))
     schema.set_defaults(run=cmd_schema)
     cli_check.add_commands(commands)

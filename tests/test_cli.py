@@ -63,6 +63,15 @@ def test_schema_validates_field_names(capsys: pytest.CaptureFixture[str]) -> Non
     assert {"scale", "stages", "statements"} <= set(schema["properties"])
 
 
+def test_schema_of_a_cohort_line_and_of_an_audit_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema", "cohort-entry")
+    assert code == 0
+    assert {"review", "final_rating"} <= set(json.loads(out)["properties"])
+    code, out, _ = run(capsys, "schema", "audit-report")
+    assert code == 0
+    assert {"overrides", "appraisers", "groups"} <= set(json.loads(out)["properties"])
+
+
 def test_unknown_stage_exits_2_with_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "framework", "show", "hampshire", "--stage", "mrp")
     assert (code, out) == (2, "")
