@@ -433,12 +433,18 @@ def _placeholder_problem(
         return f"unknown format {fmt!r} (use 'percent')"
     head, _, name = expression.partition(".")
     if head == "param":
-        return None if name in parameters else f"unknown parameter {name!r}"
-    if head not in aliases:
+        if name not in parameters:
+            return f"unknown parameter {name!r}"
+        kind = parameters[name].type
+    elif head not in aliases:
         return f"unknown alias {head!r}{did_you_mean(head, aliases)}"
-    fields = FACT_TYPES[aliases[head]]
-    if name not in fields:
+    elif name not in FACT_TYPES[aliases[head]]:
+        fields = FACT_TYPES[aliases[head]]
         return f"{aliases[head]} has no field {name!r}{did_you_mean(name, fields)}"
+    else:
+        kind = FACT_TYPES[aliases[head]][name]
+    if fmt and kind not in _NUMERIC:
+        return f"'|{fmt}' formats a number, and {expression} is a {kind}"
     return None
 
 

@@ -120,6 +120,19 @@ def test_duplicate_alias(tmp_path: Path) -> None:
     assert [f[:3] for f in found] == [(14, 15, "duplicate-alias")]
 
 
+def test_percent_formats_numbers_only(tmp_path: Path) -> None:
+    for number in ("{sufficiency.items|percent}", "{param.min_items|percent}"):
+        path = tmp_path / "ruleset.yaml"
+        path.write_text(edit("{sufficiency.items} items", number), encoding="utf-8")
+        compile_ruleset(*load_ruleset(path, CATALOGUE))
+    found = problems(tmp_path, edit("{sufficiency.items} items", "{conclusion.name|percent}"))
+    why = "'|percent' formats a number, and conclusion.name is a str"
+    assert found == [(17, 13, "bad-template", f"{{conclusion.name|percent}}: {why}")]
+    found = problems(tmp_path, edit("{sufficiency.items} items", "{sufficiency.items|pc}"))
+    why = "unknown format 'pc' (use 'percent')"
+    assert found == [(17, 13, "bad-template", f"{{sufficiency.items|pc}}: {why}")]
+
+
 def test_unknown_operator(tmp_path: Path) -> None:
     found = problems(tmp_path, edit("[items >= param.min_items]", "[items => param.min_items]"))
     assert [f[:3] for f in found] == [(13, 23, "unknown-operator")]
