@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, partial, reduce
-from itertools import chain, compress, filterfalse, repeat
+from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import add, and_, attrgetter, ge, itemgetter, or_
 
 from engine._fact_plan import Group, Plan, StatementFacts, next_stage, plan_for
@@ -163,10 +163,13 @@ class _Shown:
         shown = list(
             map(tuple, map(sorted, map(set, map(self.marks.more.__getitem__, statements))))
         )
-        strengths = list(map(tuple, map(dict.fromkeys, map(map, repeat(_first), shown))))
-        modalities = map(map, repeat(_second), shown)
-        ranks = list(map(list, map(map, repeat(plan.rank.__getitem__), modalities)))
-        best = list(map(max, ranks))
+        flat = list(chain.from_iterable(shown))  # every statement's strengths, one after another
+        ends = list(accumulate(map(len, shown)))
+        slices = list(map(slice, [0, *ends[:-1]], ends))  # each statement's part of ``flat``
+        eids = list(map(_first, flat))
+        strengths = list(map(tuple, map(dict.fromkeys, map(eids.__getitem__, slices))))
+        ranks = list(map(plan.rank.__getitem__, map(_second, flat)))
+        best = list(map(max, map(ranks.__getitem__, slices)))
         met = list(map(ge, best, map(plan.needed.__getitem__, statements)))
         fields = zip(
             map(plan.ladder.__getitem__, best), met, repeat(False), shown, strengths, repeat(())
@@ -175,8 +178,8 @@ class _Shown:
         self.statements.update(zip(statements, map(_statement_facts, rows), strict=True))
         self.met.update(compress(statements, met))
         self.best += best
-        self.strengths[0].extend(map(_first, chain.from_iterable(shown)))
-        self.strengths[1].extend(chain.from_iterable(ranks))
+        self.strengths[0].extend(eids)
+        self.strengths[1].extend(ranks)
 
     def _other(self, statement: str) -> None:
         """A statement with a concern, or of the next stage: one at a time, as they are few."""
@@ -275,8 +278,9 @@ class _Marks:
                 # (attribute access on models goes through pydantic's __getattr__ hook)
                 fields = tag.__dict__
                 statement = fields["statement"]
-                if statement in group_mask:
-                    mask |= group_mask[statement]
+                groups = group_mask.get(statement)  # None: not required here
+                if groups is not None:
+                    mask |= groups
                 elif not self._other(plan, eid, tag):
                     continue
                 if fields["polarity"] != "strength":
