@@ -7,7 +7,8 @@ framework, the settings and the review's content, never on the order of its evid
 
 Derivation is one pass over the in-window tags (``_Marks``), the statements' facts built mostly
 in bulk (``_Shown``), then counts over the fixed groups of required statements that a cached
-``engine._fact_plan.Plan`` holds.
+``engine._fact_plan.Plan`` holds: each group's statements and units are bits there, so a count
+is an ``&`` and a bit count rather than a set intersection.
 """
 
 from __future__ import annotations
