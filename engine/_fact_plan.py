@@ -62,13 +62,19 @@ _NOTHING_SHOWN = (None, False, False, (), (), ())  # best, met, concern, shown, 
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Required statements counted together (a standard, a ledger stage, a level, or all)."""
+    """Required statements counted together (a standard, a ledger stage, a level, or all).
+
+    ``mask`` and ``unit_mask`` are its statements and units as bits (``Plan.bit``,
+    ``Plan.unit_bits``): a case counts what a group holds with one ``&`` and a bit count.
+    """
 
     key: str  # the standard, stage or level
     fact_id: str  # the id of its fact, e.g. standard:ts.1
     members: tuple[str, ...]  # statement ids, in framework order
     statements: frozenset[str]
     units: frozenset[str]  # the nodes its statements sit under
+    mask: int
+    unit_mask: int
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,11 @@ class Plan:
     later: dict[str, tuple[str, int]]  # later-stage statement → (its unit, its stage's modality)
     under: dict[str, str]  # required statement → its unit
     touches: dict[str, tuple[str, ...]]  # required statement → the facts of its groups, by id
+    groups: tuple[Group, ...]  # every group, each with its own bit in ``group_mask``
+    group_mask: dict[str, int]  # required statement → the bits of the groups it is in
+    bit: dict[str, int]  # required statement → its bit (in ``Group.mask``)
+    unit_bits: dict[str, int]  # a unit of required statements → its bits (one per group)
+    statement_units: dict[str, int]  # required statement → its unit's bit in each of its groups
     everything: Group  # every required statement
     standards: tuple[tuple[Group, str], ...]  # per top-level standard with one: (group, number)
     ledger: tuple[tuple[Group, str, str], ...]  # per ledger stage: (group, label, modality)
@@ -127,20 +138,24 @@ def _build(framework: Framework, settings: FactSettings, stage: str | None) -> P
     fixed = {s.id: _fixed(s, required.get(s.id), tree) for s in in_scope}
     chosen = [s for s in framework.statements if s.id in required]
     order = [s.id for s in framework.stages]
-    everything = _group("coverage", "", chosen)
+    later = _later(framework, stage)
+    bits = _Bits(chosen)
+    everything = bits.group("coverage", "", chosen)
     standards = tuple(
-        (_group("standard", node.id, grouped), node.number or "")
+        (bits.group("standard", node.id, grouped), node.number or "")
         for node in framework.standards
         if (grouped := [s for s in chosen if tree.top[s.under].id == node.id])
     )
-    ledger = tuple(_ledger_group(framework, required, rank, chosen, sid) for sid in stages)
+    ledger = tuple(_ledger_group(framework, required, rank, chosen, bits, sid) for sid in stages)
     levels = tuple(
-        (_group("level", level, grouped), level_rank)
+        (bits.group("level", level, grouped), level_rank)
         for level, level_rank in rank.items()
         if (grouped := [s for s in chosen if s.level == level])
     )
     groups = [everything, *(g for g, _ in standards), *(g for g, _, _ in ledger)]
     groups += [g for g, _ in levels]
+    group_bits = {g.fact_id: 1 << i for i, g in enumerate(groups)}
+    touches = {s: tuple(g.fact_id for g in groups if s in g.statements) for s in required}
     return Plan(
         framework=framework,
         rank=rank,
@@ -151,9 +166,14 @@ def _build(framework: Framework, settings: FactSettings, stage: str | None) -> P
         blank={sid: StatementFacts(*row, *_NOTHING_SHOWN) for sid, row in fixed.items()},
         fixed=fixed,
         needed={sid: rank[required[sid]] if sid in required else len(rank) for sid in fixed},
-        later=_later(framework, stage),
+        later=later,
         under={s.id: s.under for s in chosen},
-        touches={s: tuple(g.fact_id for g in groups if s in g.statements) for s in required},
+        touches=touches,
+        groups=tuple(groups),
+        group_mask={s: sum(group_bits[f] for f in set(ids)) for s, ids in touches.items()},
+        bit=bits.statement,
+        unit_bits=bits.units,
+        statement_units=bits.statement_units,
         everything=everything,
         standards=standards,
         ledger=ledger,
@@ -166,10 +186,37 @@ def _fixed(statement: Statement, required: str | None, tree: TreeIndex) -> Fixed
     return (statement.id, statement.under, top, statement.stage, statement.level, required)
 
 
-def _group(kind: str, key: str, statements: list[Statement]) -> Group:
-    members = tuple(s.id for s in statements)
-    units = frozenset(s.under for s in statements)
-    return Group(key, f"{kind}:{key}" if key else kind, members, frozenset(members), units)
+class _Bits:
+    """Bits for groups: one per required statement, and one per unit of each group.
+
+    A unit's bit is its own in each group, so the units met in a group are those of its own
+    met statements (a unit holds statements of several ledger stages).
+    """
+
+    def __init__(self, chosen: list[Statement]) -> None:
+        self.statement = {s.id: 1 << i for i, s in enumerate(chosen)}
+        self.statement_units = dict.fromkeys(self.statement, 0)  # its unit's bit in each group
+        self.units: dict[str, int] = {}  # unit → its bits in every group holding it
+        self.count = 0
+
+    def group(self, kind: str, key: str, statements: list[Statement]) -> Group:
+        members = tuple(s.id for s in statements)
+        units: dict[str, int] = dict.fromkeys((s.under for s in statements), 0)
+        for unit in units:
+            units[unit] = bit = 1 << self.count
+            self.count += 1
+            self.units[unit] = self.units.get(unit, 0) | bit
+        for statement in statements:
+            self.statement_units[statement.id] |= units[statement.under]
+        return Group(
+            key,
+            f"{kind}:{key}" if key else kind,
+            members,
+            frozenset(members),
+            frozenset(units),
+            sum(self.statement[s] for s in members),
+            sum(units.values()),
+        )
 
 
 def _ledger_group(
@@ -177,6 +224,7 @@ def _ledger_group(
     required: dict[str, str],
     rank: dict[str, int],
     chosen: list[Statement],
+    bits: _Bits,
     stage_id: str,
 ) -> tuple[Group, str, str]:
     """A ledger stage: its required statements, label, and strongest required modality."""
@@ -184,7 +232,7 @@ def _ledger_group(
     grouped = [s for s in chosen if s.stage == stage_id]
     modalities = [required[s.id] for s in grouped]
     modality = max(modalities, key=rank.__getitem__, default=stage.clause.own_modality)
-    return _group("ledger", stage_id, grouped), stage.label, modality
+    return bits.group("ledger", stage_id, grouped), stage.label, modality
 
 
 def _later(framework: Framework, stage: str | None) -> dict[str, tuple[str, int]]:

@@ -7,18 +7,19 @@ framework, the settings and the review's content, never on the order of its evid
 
 Derivation is one pass over the in-window tags (``_Marks``), the statements' facts built mostly
 in bulk (``_Shown``), then counts over the fixed groups of required statements that a cached
-``engine._fact_plan.Plan`` holds.
+``engine._fact_plan.Plan`` holds: each group's statements and units are bits there, so a count
+is an ``&`` and a bit count rather than a set intersection.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
-from itertools import chain, compress, filterfalse, repeat
-from operator import add, attrgetter, ge, itemgetter
+from functools import cached_property, partial, reduce
+from itertools import accumulate, chain, compress, filterfalse, repeat
+from operator import add, and_, attrgetter, ge, itemgetter, or_
 
 from engine._fact_plan import Group, Plan, StatementFacts, next_stage, plan_for
 from engine.errors import NotFoundError
@@ -110,14 +111,17 @@ def in_window(review: Review, date: dt.date) -> bool:
 
 
 class _Shown:
-    """What one case's in-window tags show, per statement and summed for the fact builders."""
+    """What one case's in-window tags show, per statement and summed for the fact builders.
+
+    What depends on ``met`` is counted after construction (``counts``), from ``met`` itself.
+    """
 
     def __init__(self, plan: Plan, window: list[EvidenceItem]) -> None:
         self.plan = plan
         self.window = window = sorted(window, key=_id)
         self.used = tuple(map(_id, window))
         self.repeats = len(set(self.used)) < len(self.used)  # only in an unchecked review
-        self.marks = marks = _Marks(plan, window)
+        self.marks = marks = _Marks(plan, window, self.used)
         self.statements = dict(plan.blank)
         self.met: set[str] = set()  # required statements met
         self.best: list[int] = []  # the rank of each required statement's best strength
@@ -160,10 +164,13 @@ class _Shown:
         shown = list(
             map(tuple, map(sorted, map(set, map(self.marks.more.__getitem__, statements))))
         )
-        strengths = list(map(tuple, map(dict.fromkeys, map(map, repeat(_first), shown))))
-        modalities = map(map, repeat(_second), shown)
-        ranks = list(map(list, map(map, repeat(plan.rank.__getitem__), modalities)))
-        best = list(map(max, ranks))
+        flat = list(chain.from_iterable(shown))  # every statement's strengths, one after another
+        ends = list(accumulate(map(len, shown)))
+        slices = list(map(slice, [0, *ends[:-1]], ends))  # each statement's part of ``flat``
+        eids = list(map(_first, flat))
+        strengths = list(map(tuple, map(dict.fromkeys, map(eids.__getitem__, slices))))
+        ranks = list(map(plan.rank.__getitem__, map(_second, flat)))
+        best = list(map(max, map(ranks.__getitem__, slices)))
         met = list(map(ge, best, map(plan.needed.__getitem__, statements)))
         fields = zip(
             map(plan.ladder.__getitem__, best), met, repeat(False), shown, strengths, repeat(())
@@ -172,8 +179,8 @@ class _Shown:
         self.statements.update(zip(statements, map(_statement_facts, rows), strict=True))
         self.met.update(compress(statements, met))
         self.best += best
-        self.strengths[0].extend(map(_first, chain.from_iterable(shown)))
-        self.strengths[1].extend(chain.from_iterable(ranks))
+        self.strengths[0].extend(eids)
+        self.strengths[1].extend(ranks)
 
     def _other(self, statement: str) -> None:
         """A statement with a concern, or of the next stage: one at a time, as they are few."""
@@ -221,10 +228,28 @@ class _Shown:
         later = self.marks.later
         return {unit: later[unit] for unit in group.units.intersection(later)} if later else {}
 
-    def units_met(self, group: Group, later: Collection[str] = ()) -> int:
-        """Units of ``group`` with a met statement, or with a later stage's practice shown."""
-        units = set(map(self.plan.under.__getitem__, group.statements.intersection(self.met)))
-        return len(units.union(later)) if later else len(units)
+    @cached_property
+    def counts(self) -> _Counts:
+        """``met`` and the rest as bits, made once ``met`` is final."""
+        return _Counts(self)
+
+
+class _Counts:
+    """A case's met, evidenced and concerned statements and its met units, as bits."""
+
+    def __init__(self, shown: _Shown) -> None:
+        plan = shown.plan
+        bit = plan.bit.get
+        self.met = sum(map(bit, shown.met, repeat(0)))
+        self.evidenced = sum(map(bit, shown.evidenced, repeat(0)))
+        self.concerned = sum(map(bit, shown.concerned, repeat(0)))
+        self.units_met = reduce(or_, map(plan.statement_units.get, shown.met, repeat(0)), 0)
+        self.later = reduce(or_, map(plan.unit_bits.get, shown.marks.later, repeat(0)), 0)
+
+    def units(self, group: Group, later: bool = False) -> int:
+        """Units of ``group`` with a met statement, or (``later``) a later stage's practice."""
+        met = self.units_met | self.later if later else self.units_met
+        return (met & group.unit_mask).bit_count()
 
 
 class _Marks:
@@ -232,29 +257,31 @@ class _Marks:
 
     ``first`` holds each in-scope statement's first strength and ``more`` all of them for a
     statement shown more than once; ``concerns`` the ids of the evidence raising concerns;
+    ``evidence`` the evidence behind each group's fact (items with a tag on its statements);
     ``later`` the units where a later stage's practice is shown, with that evidence. Stages are
     cumulative: practice shown at a later stage's own modality in a unit shows the unit at this
     stage too, so the same evidence never meets a later stage's breadth and not an earlier
     one's (found by the cumulative-stages invariant).
     """
 
-    def __init__(self, plan: Plan, window: list[EvidenceItem]) -> None:
+    def __init__(self, plan: Plan, window: list[EvidenceItem], used: tuple[str, ...]) -> None:
         self.first: dict[str, Shown] = {}
         self.more: dict[str, list[Shown]] = {}
         self.concerns: dict[str, list[str]] = {}
         self.later: dict[str, set[str]] = {}
-        self.evidence: defaultdict[str, list[str]] = defaultdict(list)
-        touches, first, more, evidence = plan.touches, self.first, self.more, self.evidence
+        group_mask, first, more = plan.group_mask, self.first, self.more
+        masks = []  # per item: the bits of the groups its tags touch
         for item in window:  # in id order, so each fact's evidence comes out sorted
             eid = item.id
-            touched: set[str] = set()
+            mask = 0
             for tag in item.tags:
                 # a model's fields live in its __dict__: one attribute lookup instead of three
                 # (attribute access on models goes through pydantic's __getattr__ hook)
                 fields = tag.__dict__
                 statement = fields["statement"]
-                if statement in touches:
-                    touched.update(touches[statement])
+                groups = group_mask.get(statement)  # None: not required here
+                if groups is not None:
+                    mask |= groups
                 elif not self._other(plan, eid, tag):
                     continue
                 if fields["polarity"] != "strength":
@@ -265,8 +292,8 @@ class _Marks:
                     more[statement].append((eid, fields["modality"]))
                 else:
                     more[statement] = [first[statement], (eid, fields["modality"])]
-            for fact_id in touched:
-                evidence[fact_id].append(eid)
+            masks.append(mask)
+        self.evidence = _group_evidence(plan, used, masks)
 
     def _concern(self, eid: str, tag: Tag) -> None:
         if tag.polarity == "concern":
@@ -278,6 +305,16 @@ class _Marks:
         if later and tag.polarity == "strength" and plan.rank[tag.modality] >= later[1]:
             self.later.setdefault(later[0], set()).add(eid)
         return tag.statement in plan.fixed
+
+
+def _group_evidence(plan: Plan, used: tuple[str, ...], masks: list[int]) -> dict[str, list[str]]:
+    """Each touched group's evidence ids, from the bits of the groups each item touches."""
+    touched = reduce(or_, masks, 0)
+    return {
+        group.fact_id: list(compress(used, map(and_, masks, repeat(1 << index))))
+        for index, group in enumerate(plan.groups)
+        if touched >> index & 1
+    }
 
 
 _statement_facts = partial(tuple.__new__, StatementFacts)  # StatementFacts(*row), all in C
@@ -307,7 +344,7 @@ def _ledger_row(shown: _Shown, group: Group, label: str, modality: str) -> Ledge
         label=label,
         modality=modality,
         required=len(group.members),
-        met=len(group.statements.intersection(met)),
+        met=(shown.counts.met & group.mask).bit_count(),
         missing=tuple(filterfalse(met.__contains__, group.members)),
     )
 
@@ -366,7 +403,7 @@ def _coverage_fact(shown: _Shown, standards: list[Fact], stages: list[Fact]) -> 
     later = shown.later_in(everything)
     required, units = len(everything.members), len(everything.units)
     met = len(shown.met)
-    units_met = shown.units_met(everything, later)
+    units_met = shown.counts.units(everything, later=True)
     evidenced_units = set(map(shown.plan.under.__getitem__, shown.evidenced)).union(later)
     return {
         "t": "coverage",
@@ -393,11 +430,11 @@ def _coverage_fact(shown: _Shown, standards: list[Fact], stages: list[Fact]) -> 
 
 def _standard_fact(shown: _Shown, group: Group, number: str) -> Fact:
     """A top-level standard with a required statement."""
-    statements = group.statements
+    counts, mask = shown.counts, group.mask
     later = shown.later_in(group)
     required, units = len(group.members), len(group.units)
-    met = len(statements.intersection(shown.met))
-    units_met = shown.units_met(group, later)
+    met = (counts.met & mask).bit_count()
+    units_met = counts.units(group, later=True)
     return {
         "t": "standard",
         "id": group.fact_id,
@@ -405,9 +442,9 @@ def _standard_fact(shown: _Shown, group: Group, number: str) -> Fact:
         "number": number,
         "required": required,
         "met": met,
-        "evidenced": len(statements & shown.evidenced),
+        "evidenced": (counts.evidenced & mask).bit_count(),
         "ratio": _ratio(met, required),
-        "concerns": len(statements & shown.concerned),
+        "concerns": (counts.concerned & mask).bit_count(),
         "units": units,
         "units_met": units_met,
         "unit_ratio": _ratio(units_met, units),
@@ -418,7 +455,7 @@ def _standard_fact(shown: _Shown, group: Group, number: str) -> Fact:
 def _ledger_fact(shown: _Shown, row: LedgerRow, group: Group) -> Fact:
     """A ledger row as a fact; a stage that requires nothing is wholly met (ratios 1.0)."""
     units = len(group.units)
-    units_met = shown.units_met(group)
+    units_met = shown.counts.units(group)
     empty = not group.members
     return {
         "t": "ledger",
@@ -465,7 +502,8 @@ def _modality_facts(shown: _Shown) -> list[Fact]:
 
 def _level_fact(shown: _Shown, group: Group, rank: int) -> Fact:
     """A practice level carried by required statements (e.g. Wales)."""
-    met = len(group.statements.intersection(shown.met))
+    counts = shown.counts
+    met = (counts.met & group.mask).bit_count()
     return {
         "t": "level",
         "id": group.fact_id,
@@ -474,7 +512,7 @@ def _level_fact(shown: _Shown, group: Group, rank: int) -> Fact:
         "required": len(group.members),
         "met": met,
         "ratio": _ratio(met, len(group.members)),
-        "concerns": len(group.statements & shown.concerned),
+        "concerns": (counts.concerned & group.mask).bit_count(),
         "evidence": shown.evidence(group),
     }
 

@@ -97,7 +97,8 @@ class _Known:
     stages: frozenset[str]
     ratings: frozenset[str]
     nodes: frozenset[str]
-    tags: frozenset[tuple[str, str]]  # (statement, modality): statements that are not nodes
+    statements: frozenset[str]  # the statements a tag may name: those that are not nodes
+    modalities: frozenset[str]
 
 
 def _build_known(framework: Framework) -> _Known:
@@ -108,13 +109,15 @@ def _build_known(framework: Framework) -> _Known:
         stages=frozenset(s.id for s in framework.stages),
         ratings=frozenset(level.id for level in framework.scale.levels),
         nodes=nodes,
-        tags=frozenset(itertools.product(statements, modalities)),
+        statements=frozenset(statements),
+        modalities=frozenset(modalities),
     )
 
 
 _known = PerObject(_build_known)
 _tags_of = attrgetter("tags")
-_tag_refs = attrgetter("statement", "modality")
+_statement_of = attrgetter("statement")
+_modality_of = attrgetter("modality")
 _id_of = attrgetter("id")
 
 
@@ -137,11 +140,12 @@ def _stage_and_rating_known(known: _Known, review: Review) -> bool:
 
 
 def _ids_resolve(known: _Known, review: Review) -> bool:
-    tags = set(map(_tag_refs, itertools.chain.from_iterable(map(_tags_of, review.evidence))))
+    tags = list(itertools.chain.from_iterable(map(_tags_of, review.evidence)))
     evidence = set(map(_id_of, review.evidence))
     objectives = set(map(_id_of, review.objectives))
     return (
-        tags <= known.tags
+        known.statements.issuperset(map(_statement_of, tags))
+        and known.modalities.issuperset(map(_modality_of, tags))
         and len(evidence) == len(review.evidence)
         and len(objectives) == len(review.objectives)
         and all(

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from engine import _fact_plan
-from engine._fact_plan import plan_for
+from engine._fact_plan import Plan, plan_for
 from engine.catalogue import Catalogue
 from engine.stages import stage_requirement
 from schemas.framework import Framework
@@ -67,3 +73,29 @@ def test_levels_group_the_statements_carrying_each_practice_level_in_ladder_orde
         assert group.fact_id == f"level:{group.key}"
         assert all(f"level:{group.key}" in plan.touches[s] for s in group.members)
         assert group.statements == frozenset(group.members)
+
+
+def _plans() -> list[Plan]:
+    """A plan for each stage of each shipped framework (one stageless plan without stages)."""
+    plans = []
+    for framework_id in CATALOGUE:
+        framework = CATALOGUE[framework_id]
+        stages: list[str | None] = [s.id for s in framework.stages] or [None]
+        plans += [plan_for(framework, FactSettings(), stage) for stage in stages]
+    return plans
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_group_bits_count_what_the_group_sets_hold(data: st.DataObject) -> None:
+    """A group's statements and units met, counted with bits, are those its sets give: a unit
+    is met in a group only through the group's own statements (units hold several stages)."""
+    plan = data.draw(st.sampled_from(_plans()))
+    met = data.draw(st.sets(st.sampled_from(sorted(plan.required))))
+    met_bits = sum(plan.bit[s] for s in met)
+    unit_bits = functools.reduce(operator.or_, (plan.statement_units[s] for s in met), 0)
+    for group in plan.groups:
+        own = group.statements & met
+        assert (met_bits & group.mask).bit_count() == len(own)
+        assert (unit_bits & group.unit_mask).bit_count() == len({plan.under[s] for s in own})
+        assert all(plan.group_mask[s] >> plan.groups.index(group) & 1 for s in group.members)
