@@ -7,6 +7,8 @@ the band they promise: what is confirmed is what a person would do.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Sequence
 
 from schemas.recommendation import Change
@@ -73,15 +75,23 @@ def _drops(tag: Tag, resolved: set[str | None]) -> bool:
 
 def _recorded(review: Review, change: Change, n: int) -> EvidenceItem:
     """The evidence item the ``n``-th change asks for, as the review's appraiser records it."""
-    tags_ = (
-        [{"statement": change.statement, "modality": change.modality}] if change.statement else []
-    )
+    kind = change.evidence_kind or NEXT_STEP_KINDS[n % len(NEXT_STEP_KINDS)]
+    return _item(n, kind, review.cycle_end, review.appraiser, change.statement, change.modality)
+
+
+@functools.lru_cache(maxsize=1024)
+def _item(
+    n: int, kind: str, date: dt.date, recorded_by: str, statement: str | None, modality: str | None
+) -> EvidenceItem:
+    """One recorded item, validated once and then shared: it is frozen, and keyed by everything
+    it is built from (the search applies the same steps at the same positions many times)."""
+    tags_ = [{"statement": statement, "modality": modality}] if statement else []
     return EvidenceItem.model_validate(
         {
             "id": f"next-step-{n + 1}",
-            "kind": change.evidence_kind or NEXT_STEP_KINDS[n % len(NEXT_STEP_KINDS)],
-            "date": review.cycle_end,
-            "recorded_by": review.appraiser,
+            "kind": kind,
+            "date": date,
+            "recorded_by": recorded_by,
             "tags": tags_,
         }
     )
