@@ -28,12 +28,13 @@ from engine import compiler
 from engine._plain import PlainRuleset
 from engine.catalogue import Catalogue
 from engine.compiler import compile_ruleset, load_ruleset
-from engine.evaluate import Evaluator
+from engine.evaluate import Decision, Evaluator
 from engine.explain import recommend
 from engine.facts import derive_facts
 from engine.reviews import validate_review
 from engine.ruleset_check import golden_cases
 from engine.rulesets import RuleSets
+from schemas.review import Review
 
 # --- the benchmarks ---------------------------------------------------------------------------
 
@@ -65,6 +66,28 @@ def bench_draft(rulesets: RuleSets, runs: int) -> Iterator[Row]:
     parts = (validate, derive, rules)
     explained = {"median_ms": whole["median_ms"] - sum(p["median_ms"] for p in parts)}
     yield Row("draft: explanation (whole - the above: trace, rationale, seal)", explained, "ms")
+    steps_runs = max(runs // 20, 50)
+    with_steps = ms(timings(lambda: recommend(evaluator, review), steps_runs, warmup=5))
+    with_steps["evaluations"] = _evaluations_per_draft(evaluator, review)
+    name = "draft with next steps (recommend, trace on; evaluations per draft)"
+    yield Row(name, with_steps, "ms / n")
+
+
+class _Counting(Evaluator):
+    """An evaluator that counts its evaluations."""
+
+    evaluations = 0
+
+    def decide(self, review: Review, *, validate: bool = True) -> Decision:
+        self.evaluations += 1
+        return super().decide(review, validate=validate)
+
+
+def _evaluations_per_draft(evaluator: Evaluator, review: Review) -> int:
+    """Reviews one draft with next steps evaluates: its own, and each set of changes tried."""
+    counting = _Counting(evaluator.compiled)
+    recommend(counting, review)
+    return counting.evaluations
 
 
 def bench_engine_ratio(rulesets: RuleSets, runs: int) -> Iterator[Row]:

@@ -2,15 +2,17 @@
 
 Candidates come from the facts (unmet required statements, concerns, missing evidence sources,
 objective outcomes, next-stage statements), ordered so the most relevant come first. The engine
-then finds the shortest prefix that reaches the target, drops any change that is not needed,
-and confirms the final set once more: nothing here guesses what the rules would do. Changes are
-applied with ``engine.changes.apply_changes``, the reading a person (and next-step soundness)
-uses, so what is confirmed is what is published.
+then finds the shortest prefix that reaches the target and drops any change that is not needed;
+every set of changes tried is applied and evaluated by the engine (once per call), and the final
+set is confirmed by its own evaluation: nothing here guesses what the rules would do. Changes
+are applied with ``engine.changes.apply_changes``, the reading a person (and next-step
+soundness) uses, so what is confirmed is what is published.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator
 
 from engine.changes import apply_changes
 from engine.evaluate import Decision, Evaluator
@@ -26,7 +28,8 @@ _REPRESENTATIVE_KIND = {
     "quantitative-data": "pupil-progress-data",
     "peoples-views": "pupil-views",
 }
-_Reaches = Callable[[Sequence[Change]], bool]
+_Chosen = tuple[int, ...]  # positions in the list of candidate changes, in order
+_Reaches = Callable[[_Chosen], bool]
 _OUTCOME_ORDER = ("not-assessed", "not-met", "partially-met", "met", "exceeded")
 
 
@@ -40,24 +43,32 @@ def propose_next_steps(evaluator: Evaluator, review: Review, decision: Decision)
         return NextSteps(target=None, confirmed=True, note="Already at the top of the scale.")
     target = _target(evaluator, decision)
     steps = list(_candidates(evaluator, review, decision, target))
+    needed = scale.index(target)
 
-    def reaches(chosen: Sequence[Change]) -> bool:
-        changed = apply_changes(review, chosen)
-        return evaluator.decide(changed, validate=False).rank(scale) >= scale.index(target)
+    # Keyed by the candidates' positions, so a key names exactly the changes applied, in order.
+    # The search and the pruning may ask about the same set twice (the pruning's first trial
+    # is the longest prefix the search found short); each set is evaluated once per call.
+    @functools.cache
+    def reaches(chosen: _Chosen) -> bool:
+        changed = apply_changes(review, [steps[i] for i in chosen])
+        return evaluator.decide(changed, validate=False).rank(scale) >= needed
 
-    if not steps or not reaches(steps):
+    everything = tuple(range(len(steps)))
+    if not steps or not reaches(everything):
         note = (
             f"No change the engine can propose reaches {target!r}: "
             "the result depends on more than evidence and objectives."
         )
         return NextSteps(target=target, confirmed=False, note=note)
-    chosen = _prune(_shortest_prefix(steps, reaches), reaches)
-    label = evaluator.framework.scale.levels[scale.index(target)].label
+    chosen = _prune(_shortest_prefix(everything, reaches), reaches)
+    label = evaluator.framework.scale.levels[needed].label
     note = f"Confirmed by the engine: these {len(chosen)} change(s) would reach {label}."
     return NextSteps(
         target=target,
+        # The final set, applied and evaluated by the engine; it is always a set the search
+        # or the pruning has just evaluated, applied the same way, so this reads that result.
         confirmed=reaches(chosen),
-        changes=tuple(chosen),
+        changes=tuple(steps[i] for i in chosen),
         note=note,
     )
 
@@ -70,7 +81,7 @@ def _target(evaluator: Evaluator, decision: Decision) -> str:
     return scale[scale.index(decision.rating) + 1]
 
 
-def _shortest_prefix(steps: list[Change], reaches: _Reaches) -> list[Change]:
+def _shortest_prefix(steps: _Chosen, reaches: _Reaches) -> _Chosen:
     low, high = 1, len(steps)
     while low < high:
         middle = (low + high) // 2
@@ -81,10 +92,10 @@ def _shortest_prefix(steps: list[Change], reaches: _Reaches) -> list[Change]:
     return steps[:low]
 
 
-def _prune(chosen: list[Change], reaches: _Reaches) -> list[Change]:
+def _prune(chosen: _Chosen, reaches: _Reaches) -> _Chosen:
     """Drop changes that are not needed, latest first, within a fixed budget of evaluations."""
     for step in list(reversed(chosen))[:MAX_PRUNING_EVALUATIONS]:
-        trial = [s for s in chosen if s is not step]
+        trial = tuple(s for s in chosen if s != step)
         if trial and reaches(trial):
             chosen = trial
     return chosen
