@@ -1,6 +1,7 @@
 # One command to set up and run, one to set up and test; both create .venv when it is missing.
 # `make run` ends by serving the API on http://127.0.0.1:8000 (README, "Service").
-PYTHON ?= python3
+# The venv's interpreter: Debian's optimised CPython 3.11 when it can be had (scripts/python.sh).
+PYTHON ?= $$(bash scripts/python.sh)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -8,6 +8,7 @@ import os
 import platform
 import resource
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ def rss_mb() -> float:
 def machine() -> dict[str, str | int]:
     return {
         "python": platform.python_version(),
+        "python_executable": sys.base_prefix,  # /usr: Debian's optimised build (scripts/python.sh)
         "platform": platform.platform(),
         "cpus": os.cpu_count() or 0,
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
