@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.engine = engine
     app.state.sessions = sessions
     app.state.commits = commits
     app.state.rulesets = compiled_rules
