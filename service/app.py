@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     migrate(engine)
 
     sessions = session_factory(engine)
-    commits = GroupCommit(sessions)
+    commits = GroupCommit(engine)
     compiled_rules = RuleSets(Catalogue(settings.rules_dir))
 
     @asynccontextmanager
