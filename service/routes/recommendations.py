@@ -125,7 +125,7 @@ def create_recommendation(
             engine_version=row.engine_version,
             outcome=row.outcome,
             rating=row.rating,
-            input=review.model_dump(mode="json"),
+            input=review,
         )
         return store.new_record_view(row, review, recommendation)
     response.status_code = 200
