@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from engine.catalogue import Catalogue
 from engine.rulesets import RuleSets
@@ -40,9 +41,20 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request. Making one touches no database (it connects on first use), so
+    it is made here on the event loop; closing one that did connect returns its connection (a
+    rollback: I/O), so that is done on a worker thread. A plain generator dependency would hop
+    to a worker thread both ways on every request."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    session = sessions()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 async def get_rulesets(request: Request) -> RuleSets:
