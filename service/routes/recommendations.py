@@ -77,6 +77,7 @@ async def raw_body(request: Request) -> bytes:
     "",
     status_code=201,
     operation_id="create_recommendation",
+    response_model=StoredRecord,
     summary="Draft a rating for a review and store the sealed decision record",
     description="Evaluates the review with its rule set and stores an immutable record (rule-set "
     "hash, input hash, engine version, time, input, result). Its `id` is the decision id. With "
@@ -110,10 +111,10 @@ async def create_recommendation(
             "`false` drafts without them, e.g. for a live draft while evidence is being tagged."
         ),
     ] = True,
-) -> StoredRecord:
+) -> StoredRecord | Response:
     # The whole draft (CPU, then the database) in one hop to a worker thread: a plain ``def``
     # handler costs a hop for the handler and another one for checking what it returned.
-    def draft_and_store() -> StoredRecord:
+    def draft_and_store() -> StoredRecord | Response:
         review = drafts.read_review(body, request.headers.get("content-type", ""), rulesets)
         recommendation, compiled = drafts.draft(review, rulesets, next_steps=next_steps)
         store.save_ruleset(session, compiled, request.app.state.sealed_hashes)
@@ -131,7 +132,8 @@ async def create_recommendation(
                 rating=row.rating,
                 input=review,
             )
-            return store.new_record_view(row, review, recommendation)
+            content = store.new_record_json(row, review, recommendation)
+            return Response(content, status_code=201, media_type="application/json")
         response.status_code = 200
         return store.record_view(session, row)
 
