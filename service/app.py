@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,12 +44,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     migrate(engine)
 
     sessions = session_factory(engine)
-    commits = GroupCommit(sessions)
+    commits = GroupCommit(engine)
     compiled_rules = RuleSets(Catalogue(settings.rules_dir))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         _compile_all(compiled_rules)
+        _freeze_what_lives_on()
         yield
         commits.close()
         engine.dispose()
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.engine = engine
     app.state.sessions = sessions
     app.state.commits = commits
     app.state.rulesets = compiled_rules
@@ -87,6 +90,15 @@ def _compile_all(rulesets: RuleSets) -> None:
             rulesets.compiled(ruleset_id)
         except AppraiseError as exc:
             startup_log.warning("rule set %s not compiled at start: %s", ruleset_id, exc)
+
+
+def _freeze_what_lives_on() -> None:
+    """Leave what start-up built (modules, compiled rule sets: ~180,000 objects) out of the
+    garbage collector's full passes. Those passes run every few hundred drafts under load and
+    walked all of it each time: ~17% of the server's CPU at 32 connections. What is frozen is
+    never collected, which is what it is for: it lives as long as the process."""
+    gc.collect()
+    gc.freeze()
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import queue
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import Engine, Table, insert, inspect
+from sqlalchemy.orm import DeclarativeBase
 
 __all__ = ["GroupCommit"]
 
@@ -30,10 +32,14 @@ class _Pending:
 
 class GroupCommit:
     """Inserts rows on one writer thread, batching those that wait; ``insert`` blocks until
-    its row is committed, or raises what inserting it alone raised (e.g. ``IntegrityError``)."""
+    its row is committed, or raises what inserting it alone raised (e.g. ``IntegrityError``).
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
+    The rows are mapped objects, inserted as plain Core INSERTs (one executemany per table):
+    they are only ever inserted, never updated, so the ORM's unit of work has nothing to track
+    and cost about twice the CPU. A row stays a detached object its caller may read."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -83,9 +89,9 @@ class GroupCommit:
 
     def _commit(self, batch: list[_Pending]) -> None:
         try:
-            with self._sessions() as session:
-                session.add_all([p.row for p in batch])
-                session.commit()
+            with self._engine.begin() as connection:
+                for table, values in _by_table(batch).items():
+                    connection.execute(insert(table), values)
         except Exception as exc:
             if len(batch) > 1:
                 # One conflicting row (a reused Idempotency-Key) must not fail the others:
@@ -96,3 +102,15 @@ class GroupCommit:
             batch[0].error = exc
         for pending in batch:
             pending.done.set()
+
+
+def _by_table(batch: list[_Pending]) -> dict[Table, list[dict[str, Any]]]:
+    """Each table's rows as column values, in the order they came (tables in first-seen order)."""
+    tables: dict[Table, list[dict[str, Any]]] = {}
+    for pending in batch:
+        mapper = inspect(type(pending.row))
+        values = {
+            attr.columns[0].key: getattr(pending.row, attr.key) for attr in mapper.column_attrs
+        }
+        tables.setdefault(mapper.local_table, []).append(values)  # type: ignore[arg-type]
+    return tables

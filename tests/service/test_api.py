@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from service import store
 from tests.service.conftest import Api, example
 
 ISP: dict[str, Any] = yaml.safe_load(example("isp-meeting.yaml"))
@@ -312,6 +313,21 @@ def test_admin_manages_keys_and_nothing_else(api: Api) -> None:
     assert api.client.get("/keys", headers=appraiser).status_code == 403
     bad_role = api.client.post("/keys", json={"role": "root", "name": "x"}, headers=admin)
     assert bad_role.status_code == 422 and bad_role.json()["detail"][0]["path"] == "role"
+
+
+def test_a_key_revoked_by_another_process_stops_working_at_once(api: Api) -> None:
+    """Revoked the way ``appraise keys revoke`` does it (its own connection, not the server's):
+    the server's next request with that key is refused; nothing about keys is kept between
+    requests."""
+    headers = api.key("appraiser")
+    assert create(api, headers)["id"]
+    with api.sessions() as session:
+        prefix = headers["Authorization"][len("Bearer ") :][:10]
+        key_id = next(k.id for k in store.list_keys(session) if k.prefix == prefix)
+        store.revoke_key(session, key_id)
+    refused = api.client.post("/recommendations", json=review(), headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "the API key is unknown or revoked"
 
 
 # --- bad input never gives a 500 --------------------------------------------------------------

@@ -57,6 +57,8 @@ def test_logs_hold_neither_keys_nor_personal_data(
         json.loads(r.getMessage()) for r in caplog.records if "record.created" in r.getMessage()
     )
     assert logged["input"]["subject"] == MASK
+    # The whole stored input, with exactly the configured fields masked.
+    assert logged["input"] == masked(created["review"], Settings().masked_fields)
     assert logged["input"]["evidence"][0]["recorded_by"] == MASK
     assert logged["input_hash"] == created["input_hash"]
 
