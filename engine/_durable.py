@@ -28,7 +28,8 @@ pitfalls measured in that note and probed again for this module:
   still deleted) and becomes an ``EngineError`` naming the rule; an interrupt passes unchanged.
 * The batch assert silently drops the whole batch for a fact with more than ~253 properties or
   a float written ``1e-05``; a string near 16 MiB crashes it; ``1`` and ``"1"`` are the same id:
-  facts are checked in full first, and such floats written ``1.0e-05`` (``_durable_facts``).
+  the facts durable is sent are checked in full first, and such floats written ``1.0e-05``
+  (``_durable_facts``).
   In a rule such a number is error 204, so definitions containing one are rejected.
 * A negative ``pri`` runs after every positive one (it is read as unsigned): ``pri`` must be
   0-999999 (the sink rule's is 1,000,000).

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from engine._durable import ENGINE_VERSION
@@ -100,14 +102,38 @@ def _draft(
 ) -> list[AuditCase]:
     cases: list[AuditCase] = []
     problems: list[Diagnostic] = []
-    for result in draft_all(sources, drafter, workers=workers, progress=progress):
-        if isinstance(result, AuditCase):
-            cases.append(result)
-        elif len(problems) < MAX_PROBLEMS:
-            problems += result[: MAX_PROBLEMS - len(problems)]
+    with _cases_kept_out_of_full_collections() as freeze:
+        for result in draft_all(sources, drafter, workers=workers, progress=progress):
+            if isinstance(result, AuditCase):
+                cases.append(result)
+                if len(cases) % FREEZE_EVERY == 0:
+                    freeze()
+            elif len(problems) < MAX_PROBLEMS:
+                problems += result[: MAX_PROBLEMS - len(problems)]
     if problems:
         raise InputError(problems)
     return cases
+
+
+FREEZE_EVERY = 5_000
+"""Cases drafted between two freezes of what the audit holds (see below)."""
+
+
+@contextlib.contextmanager
+def _cases_kept_out_of_full_collections() -> Iterator[Callable[[], None]]:
+    """While drafting, the cases already drafted are frozen out of the garbage collector's full
+    passes, which otherwise walk every one of them again and again as the list grows (9 of 143 s
+    for 100,000 reviews in one process). Frozen objects are still freed by reference counting;
+    unfreezing at the end hands them, and anything else frozen meanwhile, back to the collector.
+    In a process that froze objects of its own before (the service freezes what it built at
+    start), nothing is frozen: unfreezing would hand its objects back too."""
+    if gc.get_freeze_count():
+        yield lambda: None
+        return
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
 
 
 def _hashes(

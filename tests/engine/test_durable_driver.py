@@ -77,10 +77,17 @@ def test_a_case_with_no_fact_of_a_tested_type_fires_nothing_and_opens_no_session
     assert not engine._has_session(engine._last_sid)
 
 
-def test_facts_of_untested_types_are_still_checked() -> None:
+def test_facts_durable_sees_are_checked_and_facts_it_never_sees_are_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The check guards durable; the derived facts' own contract is tested in test_facts."""
     engine = CompiledRuleset("demo", [STRONG])
-    with pytest.raises(EngineError, match=r"fact 1 \(id 'r'\): fact\.score = nan"):
-        engine.run("case", [fact("ev", "ev1", strength=3), fact("r", "r", score=float("nan"))])
+    with pytest.raises(EngineError, match=r"fact 1 \(id 'e'\): fact\.score = nan"):
+        engine.run("case", [fact("ev", "ev1", strength=3), fact("ev", "e", score=float("nan"))])
+    batches = sent_batches(monkeypatch)
+    odd = fact("r", "r", score=float("nan"))
+    firings = engine.run("case", [fact("ev", "ev1", strength=3), odd])
+    assert [f["id"] for f in batches[0]] == ["ev1"] and len(firings) == 1
 
 
 def test_each_firing_gets_its_own_copy_of_what_it_matched() -> None:
