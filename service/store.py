@@ -21,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    Row,
     Select,
     String,
     Text,
@@ -200,7 +201,11 @@ def _sha256(text: str) -> str:
 # --- API keys ---------------------------------------------------------------------------------
 
 
-def _key_info(row: ApiKey) -> KeyInfo:
+_KeyRow = Row[str, str, str, str, dt.datetime, dt.datetime | None]  # what _KEY_BY_HASH selects
+
+
+def _key_info(row: ApiKey | _KeyRow) -> KeyInfo:
+    """A key's public fields, from its mapped row or a plain query's row."""
     return KeyInfo(
         id=row.id,
         name=row.name,
@@ -239,14 +244,7 @@ def key_for_secret(connection: Connection, secret: str) -> KeyInfo | None:
     row = connection.execute(_KEY_BY_HASH, {"key_hash": _sha256(secret)}).first()
     if row is None or row.revoked_at is not None:
         return None
-    return KeyInfo(
-        id=row.id,
-        name=row.name,
-        role=row.role,
-        prefix=row.prefix,
-        created_at=row.created_at,
-        revoked_at=None,
-    )
+    return _key_info(row)
 
 
 def list_keys(session: Session) -> list[KeyInfo]:
