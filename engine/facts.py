@@ -151,12 +151,7 @@ class _Shown:
         strengths = list(zip(eids, strict=True))  # one-tuples
         shown = zip(pairs, strict=True)  # one-tuples
         fields = zip(modalities, met, repeat(False), shown, strengths, repeat(()))
-        rows = map(add, map(plan.fixed.__getitem__, statements), fields)
-        self.statements.update(zip(statements, map(_statement_facts, rows), strict=True))
-        self.met.update(compress(statements, met))
-        self.best += ranks
-        self.strengths[0].extend(eids)
-        self.strengths[1].extend(ranks)
+        self._keep(statements, fields, met, ranks, eids, ranks)
 
     def _several(self, statements: list[str]) -> None:
         """Required statements shown several times, without concern: in bulk, like ``_once``."""
@@ -175,7 +170,20 @@ class _Shown:
         fields = zip(
             map(plan.ladder.__getitem__, best), met, repeat(False), shown, strengths, repeat(())
         )
-        rows = map(add, map(plan.fixed.__getitem__, statements), fields)
+        self._keep(statements, fields, met, best, eids, ranks)
+
+    def _keep(
+        self,
+        statements: list[str],
+        fields: Iterable[tuple[object, ...]],
+        met: list[bool],
+        best: list[int],
+        eids: list[str],
+        ranks: list[int],
+    ) -> None:
+        """Record statements built in bulk: their facts (the plan's fixed part + ``fields``),
+        which are met, each one's best rank, and every strength's evidence id and rank."""
+        rows = map(add, map(self.plan.fixed.__getitem__, statements), fields)
         self.statements.update(zip(statements, map(_statement_facts, rows), strict=True))
         self.met.update(compress(statements, met))
         self.best += best
