@@ -73,7 +73,8 @@ async def get_catalogue(request: Request) -> Catalogue:
 
 
 # Those that only read app state are async: FastAPI runs a plain ``def`` dependency on a worker
-# thread, a hop per dependency per request; the ones that touch the database stay ``def``.
+# thread, a hop per dependency per request. Those that query the database stay ``def``;
+# ``get_session`` is async because making a session does no I/O (see its docstring).
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 RuleSetsDep = Annotated[RuleSets, Depends(get_rulesets)]

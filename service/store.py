@@ -410,20 +410,38 @@ def record_view(session: Session, row: DecisionRecordRow) -> StoredRecord:
         .where(DecisionRecordRow.supersedes == row.id)
         .order_by(DecisionRecordRow.created_at)
     )
+    return _stored_record(
+        row,
+        superseded_by=tuple(later),
+        review=review_of(row),
+        recommendation=recommendation_of(row),
+        decisions=tuple(_decision_view(d) for d in _decisions(session, row.id)),
+    )
+
+
+def _stored_record(
+    row: DecisionRecordRow,
+    *,
+    superseded_by: tuple[str, ...],
+    review: Review,
+    recommendation: Recommendation,
+    decisions: tuple[FinalDecision, ...],
+) -> StoredRecord:
+    """The API's view of ``row`` with what is read beside it (or known without reading)."""
     return StoredRecord(
         id=row.id,
         created_at=row.created_at,
         created_by=row.created_by,
         supersedes=row.supersedes,
-        superseded_by=tuple(later),
+        superseded_by=superseded_by,
         ruleset=row.ruleset_id,
         ruleset_hash=row.ruleset_hash,
         input_hash=row.input_hash,
         engine_version=row.engine_version,
         evaluated_at=row.evaluated_at,
-        review=review_of(row),
-        recommendation=recommendation_of(row),
-        decisions=tuple(_decision_view(d) for d in _decisions(session, row.id)),
+        review=review,
+        recommendation=recommendation,
+        decisions=decisions,
     )
 
 
@@ -434,20 +452,8 @@ def new_record_json(
     API's JSON: nothing corrects or decides it yet, and its input and result are the JSON just
     stored in ``row``, spliced in rather than serialised a second time (~40 KB for a review of
     60 evidence items; the rest of the record is a few hundred bytes)."""
-    view = StoredRecord(
-        id=row.id,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        supersedes=row.supersedes,
-        superseded_by=(),
-        ruleset=row.ruleset_id,
-        ruleset_hash=row.ruleset_hash,
-        input_hash=row.input_hash,
-        engine_version=row.engine_version,
-        evaluated_at=row.evaluated_at,
-        review=review,
-        recommendation=recommendation,
-        decisions=(),
+    view = _stored_record(
+        row, superseded_by=(), review=review, recommendation=recommendation, decisions=()
     )
     # The three are StoredRecord's last fields, in this order: the splice keeps pydantic's.
     head = view.model_dump_json(by_alias=True, exclude={"review", "recommendation", "decisions"})
