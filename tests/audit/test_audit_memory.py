@@ -15,7 +15,9 @@ from schemas.audit import AuditSettings, CohortEntry
 
 
 @pytest.fixture
-def nothing_frozen() -> Iterator[None]:
+def nothing_frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Nothing frozen before or after, and a freeze every 50 cases (so a small cohort freezes)."""
+    monkeypatch.setattr(engine.audit.run, "FREEZE_EVERY", 50)
     gc.unfreeze()  # whatever an earlier test froze
     yield
     gc.unfreeze()
@@ -33,10 +35,8 @@ def audit_counting_frozen(entries: list[CohortEntry]) -> list[int]:
 
 def test_drafted_cases_are_frozen_while_drafting_and_handed_back(
     planted_cohort: tuple[list[CohortEntry], Planted],
-    monkeypatch: pytest.MonkeyPatch,
     nothing_frozen: None,
 ) -> None:
-    monkeypatch.setattr(engine.audit.run, "FREEZE_EVERY", 50)
     seen = audit_counting_frozen(planted_cohort[0][:200])
     assert seen[-1] > 0  # frozen while drafting (progress is told after the cases are kept)
     assert gc.get_freeze_count() == 0  # and handed back to the collector at the end
@@ -44,10 +44,8 @@ def test_drafted_cases_are_frozen_while_drafting_and_handed_back(
 
 def test_what_a_process_froze_itself_stays_frozen(
     planted_cohort: tuple[list[CohortEntry], Planted],
-    monkeypatch: pytest.MonkeyPatch,
     nothing_frozen: None,
 ) -> None:
-    monkeypatch.setattr(engine.audit.run, "FREEZE_EVERY", 50)
     gc.freeze()  # as the service does at start
     before = gc.get_freeze_count()
     seen = audit_counting_frozen(planted_cohort[0][:200])
