@@ -82,19 +82,26 @@ def _problem(where: str, code: str, message: str) -> Diagnostic:
     return Diagnostic(file=where, line=0, column=0, code=code, message=message)
 
 
+def _output(name: str) -> Path:
+    """The path of a file to write, its folder made if missing (e.g. ``var/`` in a new clone)."""
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _write_outputs(args: argparse.Namespace, report: AuditReport) -> list[str]:
     from engine.audit import flags_csv
     from engine.report_html import render_html
 
     written = []
     if args.json:
-        Path(args.json).write_text(report.model_dump_json(indent=2), encoding="utf-8")
+        _output(args.json).write_text(report.model_dump_json(indent=2), encoding="utf-8")
         written.append(f"JSON: {args.json}")
     if args.csv:
-        Path(args.csv).write_text(flags_csv(report), encoding="utf-8")
+        _output(args.csv).write_text(flags_csv(report), encoding="utf-8")
         written.append(f"flagged cases (CSV): {args.csv}")
     if args.html:
-        Path(args.html).write_text(render_html(report), encoding="utf-8")
+        _output(args.html).write_text(render_html(report), encoding="utf-8")
         written.append(f"HTML report: {args.html}")
     return written
 
@@ -139,7 +146,7 @@ def cmd_demo_cohort(args: argparse.Namespace) -> str:
     lines = (e.model_dump_json(exclude_defaults=True) for e in entries)
     if args.out == "-":
         return "\n".join(lines)
-    with open(args.out, "w", encoding="utf-8") as out:
+    with _output(args.out).open("w", encoding="utf-8") as out:
         for line in lines:
             out.write(line + "\n")
     note = f"Wrote {args.size} cohort entries to {args.out}."

@@ -49,6 +49,17 @@ def test_audit_writes_json_csv_and_html(
     assert out["html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_outputs_go_into_folders_that_do_not_exist_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cohort = tmp_path / "var" / "cohort.jsonl"
+    assert main(["demo-cohort", "--size", "250", "--seed", "5", "--out", str(cohort)]) == 0
+    report = tmp_path / "reports" / "audit.json"
+    assert main(["audit", str(cohort), "--json", str(report)]) == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["cohort"]["cases"] == 250
+    capsys.readouterr()
+
+
 def test_a_missing_cohort_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", str(tmp_path / "none.jsonl")]) == 2
     assert "no cohort file or folder" in capsys.readouterr().err
