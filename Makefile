@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit check-frameworks check-rulesets bench clean chromium audit-demo
+.PHONY: run test fast lint typecheck unit wheel-check check-frameworks check-rulesets bench clean chromium audit-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,19 @@ run: $(STAMP)
 	$(BIN)/appraise recommend examples/hampshire-mpr-achieved.yaml
 	$(BIN)/appraise serve
 
-test: $(STAMP) chromium lint typecheck unit check-frameworks check-rulesets
+test: $(STAMP) chromium lint typecheck unit wheel-check check-frameworks check-rulesets
+
+# The edit loop: lint, types and every test not marked slow (no PostgreSQL, no wheel): see
+# pyproject.toml's markers. `make test` runs everything.
+fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -m "not slow" -q
+
+# The wheel built from this checkout, installed non-editable and run outside it (a package
+# missing from the wheel fails here; the editable install hides it).
+wheel-check: $(STAMP)
+	bash scripts/wheel-check.sh $(VENV)
 
 # Headless Chromium for the HTML report test (installed with apt-get when missing).
 chromium:

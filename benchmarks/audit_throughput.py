@@ -91,8 +91,8 @@ def _in_fresh_process(*args: str) -> dict[str, float]:
 
 def _generate(cohort: Path, size: int) -> dict[str, float]:
     """What ``appraise demo-cohort --size SIZE --seed 7 --out COHORT`` does, timed."""
-    from engine.catalogue import Catalogue
-    from engine.demo_cohort import demo_cohort
+    from engine.audit.demo_cohort import demo_cohort
+    from engine.catalogue.frameworks import Catalogue
 
     framework = Catalogue()["hampshire"]
     started = time.perf_counter()
@@ -106,7 +106,7 @@ def _generate(cohort: Path, size: int) -> dict[str, float]:
 def _audit(cohort: Path, workers: int) -> dict[str, float]:
     """What ``appraise audit COHORT --workers N --json --csv --html`` does, timed."""
     from engine.audit import audit_path, cohort_size, flags_csv
-    from engine.report_html import render_html
+    from engine.audit.report_html import render_html
     from schemas.audit import AuditSettings
 
     started = time.perf_counter()

@@ -24,16 +24,16 @@ from inputs import hampshire_review
 from measure import Report, Row, machine, ms, rss_mb, table, timings
 from service_load import bench_service
 
-from engine import compiler
-from engine._plain import PlainRuleset
-from engine.catalogue import Catalogue
-from engine.compiler import compile_ruleset, load_ruleset
-from engine.evaluate import Decision, Evaluator
-from engine.explain import recommend
-from engine.facts import derive_facts
-from engine.reviews import validate_review
-from engine.ruleset_check import golden_cases
-from engine.rulesets import RuleSets
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.evaluate import Decision, Evaluator
+from engine.decide.rulesets import RuleSets
+from engine.facts.derive import derive_facts
+from engine.recommend.recommendation import recommend
+from engine.review.load import validate_review
+from engine.rules import compiler
+from engine.rules.compiler import compile_ruleset, load_ruleset
+from engine.rules.plain import PlainRuleset
+from engine.testing.ruleset_check import golden_cases
 from schemas.review import Review
 
 # --- the benchmarks ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.stages import stage_requirement
+from engine.catalogue.stages import stage_requirement
 from schemas.framework import Framework
 from schemas.review import EVIDENCE_KINDS, EvidenceItem, Objective, Review, Tag
 

@@ -32,9 +32,9 @@ from pathlib import Path
 from inputs import hampshire_review
 from measure import Row
 
-from engine.catalogue import Catalogue
-from engine.explain import recommend
-from engine.rulesets import RuleSets
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.rulesets import RuleSets
+from engine.recommend.recommendation import recommend
 from schemas.review import Review
 
 __all__ = ["LoadResult", "bench_service"]

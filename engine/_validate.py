@@ -12,14 +12,12 @@ from pydantic_core import ErrorDetails
 
 from engine._raw import path_text
 from engine._yaml import Loc, Located
+from engine.errors import diagnostic_code
 from schemas.diagnostics import Diagnostic
 
 __all__ = ["did_you_mean", "validate_document", "validate_model"]
 
 M = TypeVar("M", bound=BaseModel)
-
-_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
-_TYPE_ERRORS = ("_type", "_parsing", "model_attributes_type", "dict_type", "tuple_type")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -76,7 +74,7 @@ def _diagnostic(model: type[BaseModel], located: Located, error: ErrorDetails) -
         return located.diagnostic(
             loc[:-1], "missing-field", f"{_describe(loc[:-1])} needs field {loc[-1]!r}"
         )
-    code = "wrong-type" if kind.endswith(_TYPE_ERRORS) else "invalid-value"
+    code = diagnostic_code(kind)
     value = error.get("input")
     shown = f" (got {value!r})" if isinstance(value, (str, int, float, bool)) else ""
     return located.diagnostic(loc, code, f"{_describe(loc)}: {error['msg']}{shown}")

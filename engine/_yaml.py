@@ -15,21 +15,13 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.errors import InputError, NotFoundError
+from engine.errors import InputError, NotFoundError, path_text
 from schemas.diagnostics import Diagnostic
 
 __all__ = ["Loc", "Located", "load_yaml_file", "load_yaml_text", "path_text", "read_text"]
 
 Loc = tuple[str | int, ...]
 """A path into loaded data, e.g. ``("stages", 2, "clause", "builds_on", 0, "stage")``."""
-
-
-def path_text(loc: Iterable[str | int]) -> str:
-    """A readable path such as ``evidence[2].tags[0].statement`` ("" for the document)."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 @dataclass

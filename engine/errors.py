@@ -2,8 +2,10 @@
 
 AppraiseError
 ├── InputError            a file or document a person wrote is wrong; carries diagnostics
-│   └── CatalogueError    a framework.yaml (or the rules/ folder) has problems
-└── NotFoundError         an id (framework, stage, …) that does not exist was asked for
+│   ├── CatalogueError    a framework.yaml (or the rules/ folder) has problems
+│   └── RuleSetError      a ruleset.yaml has problems (loading, checking or compiling it)
+├── NotFoundError         an id (framework, stage, rule set, …) that does not exist was asked for
+└── EngineError           durable-rules could not evaluate a case, or a rule's action failed
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from collections.abc import Iterable
 
 from schemas.diagnostics import Diagnostic
 
-__all__ = ["AppraiseError", "CatalogueError", "InputError", "NotFoundError"]
+__all__ = [
+    "AppraiseError",
+    "CatalogueError",
+    "EngineError",
+    "InputError",
+    "NotFoundError",
+    "RuleSetError",
+    "diagnostic_code",
+    "path_text",
+]
 
 
 class AppraiseError(Exception):
@@ -33,3 +44,41 @@ class CatalogueError(InputError):
 
 class NotFoundError(AppraiseError, LookupError):
     """Raised when a framework, stage or other id is asked for that does not exist."""
+
+
+class RuleSetError(InputError):
+    """Raised when a rule set file has problems; lists every one with its place."""
+
+
+class EngineError(AppraiseError):
+    """Raised when durable-rules cannot evaluate a case, or is given input it would mishandle.
+
+    ``rule`` names the rule whose action failed, when one did.
+    """
+
+    def __init__(self, message: str, *, rule: str | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+def path_text(loc: Iterable[str | int]) -> str:
+    """A readable path such as ``evidence[2].tags[0].statement`` ("" for the document)."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+_WRONG_TYPE_SUFFIXES = ("_type", "_parsing")
+
+
+def diagnostic_code(pydantic_error_type: str) -> str:
+    """The diagnostic code of a pydantic error, for files and request bodies alike:
+    ``missing-field``, ``unknown-field``, ``wrong-type`` or ``invalid-value``."""
+    if pydantic_error_type == "missing":
+        return "missing-field"
+    if pydantic_error_type == "extra_forbidden":
+        return "unknown-field"
+    if pydantic_error_type.endswith(_WRONG_TYPE_SUFFIXES) or pydantic_error_type == "json_invalid":
+        return "wrong-type"
+    return "invalid-value"

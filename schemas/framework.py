@@ -1,7 +1,7 @@
 """A standards framework: scale, modalities, career stages, standards tree and statements.
 
 Everything here is data transcribed from a source document; the loader in
-``engine.catalogue`` checks cross-references (unknown stage, cycles, …) that a single
+``engine.catalogue.frameworks`` checks cross-references (unknown stage, cycles, …) that a single
 model cannot see.
 """
 

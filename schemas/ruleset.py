@@ -46,7 +46,7 @@ INVARIANTS: tuple[str, ...] = (
     "explanation-completeness",
     "next-step-soundness",
 )
-"""The domain invariants ``appraise check`` knows (``engine.invariants``)."""
+"""The domain invariants ``appraise check`` knows (``engine.testing.invariants``)."""
 ParamName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 

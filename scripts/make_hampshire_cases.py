@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from engine.catalogue import Catalogue
-from engine.stages import stage_requirement
+from engine.catalogue.frameworks import Catalogue
+from engine.catalogue.stages import stage_requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = dt.date(2025, 9, 1), dt.date(2026, 7, 31)

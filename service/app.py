@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.rulesets import RuleSets
 from engine.errors import AppraiseError
-from engine.rulesets import RuleSets
 from schemas.review import Review
 from service.commits import GroupCommit
 from service.db import connect, migrate, session_factory

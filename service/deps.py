@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from engine.catalogue import Catalogue
-from engine.rulesets import RuleSets
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.rulesets import RuleSets
 from schemas.service import KeyInfo, Role
 from service import store
 from service.commits import GroupCommit

@@ -24,8 +24,7 @@ from fastapi.responses import JSONResponse
 from pydantic_core import ErrorDetails
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from engine._yaml import path_text
-from engine.errors import InputError, NotFoundError
+from engine.errors import InputError, NotFoundError, diagnostic_code, path_text
 from schemas.diagnostics import Diagnostic
 from service.store import IdempotencyConflict
 
@@ -80,15 +79,7 @@ def _unprocessable(problems: Sequence[dict[str, object]]) -> JSONResponse:
 def _pydantic_problem(error: ErrorDetails) -> dict[str, object]:
     where, *loc = error["loc"]
     path = path_text(loc) if where == "body" else path_text((where, *loc))
-    kind = error["type"]
-    if kind == "missing":
-        code = "missing-field"
-    elif kind == "extra_forbidden":
-        code = "unknown-field"
-    elif kind.endswith(("_type", "_parsing")) or kind == "json_invalid":
-        code = "wrong-type"
-    else:
-        code = "invalid-value"
+    code = diagnostic_code(error["type"])
     message = f"{path or 'the body'}: {error['msg']}"
     return {"path": path, "code": code, "message": message, "line": None, "column": None}
 

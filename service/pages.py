@@ -6,7 +6,7 @@ import html
 
 from markdown_it import MarkdownIt
 
-from engine.render import headline, render_markdown
+from engine.recommend.render import headline, render_markdown
 from schemas.service import FinalDecision, StoredRecord
 
 __all__ = ["html_page", "markdown_page"]

@@ -33,8 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from engine.compiler import CompiledRules
 from engine.errors import NotFoundError
+from engine.rules.compiler import CompiledRules
 from schemas.audit import AuditReport
 from schemas.framework import Framework
 from schemas.recommendation import Recommendation

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-import engine.evaluate
+import engine.decide.evaluate
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
@@ -33,12 +33,12 @@ def unrenderable_achieved_reason(monkeypatch: pytest.MonkeyPatch) -> str:
 
     A rule set cannot cause that any more (the compiler rejects every template it knows cannot
     render), so totality is shown catching a crash of the engine itself. Returns the reason."""
-    render = engine.evaluate.render_reason
+    render = engine.decide.evaluate.render_reason
 
     def failing(template: str, matched: Any, parameters: Any) -> str:
         if template == ACHIEVED_REASON:
             raise ValueError(f"cannot render {template!r}")
         return render(template, matched, parameters)
 
-    monkeypatch.setattr(engine.evaluate, "render_reason", failing)
+    monkeypatch.setattr(engine.decide.evaluate, "render_reason", failing)
     return ACHIEVED_REASON

@@ -11,7 +11,7 @@ import pytest
 
 from schemas.framework import Framework
 from schemas.recommendation import Recommendation
-from service.cli import main
+from service.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from schemas.audit import AuditReport
-from service.cli import main
+from service.cli.main import main
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.rulesets import RuleSets
-from service.cli import main
+from engine.decide.rulesets import RuleSets
+from service.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

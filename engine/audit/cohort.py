@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from engine._validate import did_you_mean, validate_document
 from engine._yaml import Located, load_yaml_file, load_yaml_text
 from engine.errors import InputError, NotFoundError
-from engine.reviews import check_review, load_review, validate_review
+from engine.review.load import check_review, load_review, validate_review
 from schemas.audit import CohortDecision, CohortEntry
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework

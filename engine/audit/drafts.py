@@ -7,11 +7,11 @@ import json
 from collections.abc import Iterable
 
 from engine.audit.cohort import Source, parse_source
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.evaluate import Decision, Evaluator
+from engine.decide.rulesets import RuleSets
 from engine.errors import InputError, NotFoundError
-from engine.evaluate import Decision, Evaluator
-from engine.facts import in_window
-from engine.rulesets import RuleSets
+from engine.facts.derive import in_window
 from schemas.audit import AuditCase, CohortEntry
 from schemas.diagnostics import Diagnostic
 from schemas.review import PROTECTED_ABSENCE, Review

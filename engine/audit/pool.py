@@ -18,7 +18,7 @@ from itertools import islice
 
 from engine.audit.cohort import Source
 from engine.audit.drafts import Drafter, Result
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
 
 __all__ = ["CHUNK", "Progress", "default_workers", "draft_all"]
 

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from engine._durable import ENGINE_VERSION
 from engine.audit.cases import (
     like_case_flags,
     like_cases,
@@ -25,9 +24,10 @@ from engine.audit.methods import methods
 from engine.audit.overrides import appraiser_findings, appraiser_flags, override_flags, overrides
 from engine.audit.pool import Progress, draft_all
 from engine.audit.scale import Scales
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.rulesets import RuleSets
 from engine.errors import InputError
-from engine.rulesets import RuleSets
+from engine.version import ENGINE_VERSION
 from schemas.audit import AuditCase, AuditReport, AuditSettings, CohortEntry, CohortSummary
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from engine.audit import flags_csv
-from engine.report_html import render_html
+from engine.audit.report_html import render_html
 from schemas.service import AuditCreate, StoredAudit
 from service import audits, store
 from service.deps import Auditor, SessionDep, SettingsDep

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path
 
-from engine.stages import stage_requirement
+from engine.catalogue.stages import stage_requirement
 from schemas.framework import Framework, StageRequirement
 from schemas.service import FrameworkSummary
 from service.deps import Caller, CatalogueDep

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
-from engine.decisions import check_decision
+from engine.recommend.final_decision import check_decision
+from engine.review.body import read_review
 from schemas.service import DecisionCreate, FinalDecision, RecordSummary, Replay, StoredRecord
-from service import drafts, store
+from service import drafting, store
 from service.deps import (
     CommitsDep,
     Drafter,
@@ -115,8 +116,8 @@ async def create_recommendation(
     # The whole draft (CPU, then the database) in one hop to a worker thread: a plain ``def``
     # handler costs a hop for the handler and another one for checking what it returned.
     def draft_and_store() -> StoredRecord | Response:
-        review = drafts.read_review(body, request.headers.get("content-type", ""), rulesets)
-        recommendation, compiled = drafts.draft(review, rulesets, next_steps=next_steps)
+        review = read_review(body, request.headers.get("content-type", ""), rulesets.catalogue)
+        recommendation, compiled = drafting.draft(review, rulesets, next_steps=next_steps)
         store.save_ruleset(session, compiled, request.app.state.sealed_hashes)
         new = store.NewRecord(review, recommendation, caller.id, supersedes, idempotency_key)
         row, created = store.add_record(session, new, commits)
@@ -216,7 +217,7 @@ def replay_recommendation(
     ] = None,
 ) -> Replay:
     row = store.get_record(session, record_id, owner=owner_filter(caller))
-    return drafts.replay(session, rulesets, row, ruleset)
+    return drafting.replay(session, rulesets, row, ruleset)
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path
 
-from engine.compiler import CompiledRules
+from engine.rules.compiler import CompiledRules
 from schemas.service import RuleSetDetail, RuleSetSummary
 from service.deps import Caller, RuleSetsDep
 

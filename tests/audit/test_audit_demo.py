@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.audit import audit_entries
-from engine.catalogue import Catalogue
-from engine.demo_cohort import MIN_PLANTED_SIZE, Planted, demo_cohort
+from engine.audit.demo_cohort import MIN_PLANTED_SIZE, Planted, demo_cohort
+from engine.catalogue.frameworks import Catalogue
 from schemas.audit import AuditReport, AuditSettings, CohortEntry
 
 

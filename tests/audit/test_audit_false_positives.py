@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 from engine.audit import audit_cases
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
 from schemas.audit import AuditCase, AuditReport, AuditSettings, Monitoring
 
 SCALE = ("not-met", "achieved", "exceptional")

@@ -14,11 +14,11 @@ import yaml
 
 from engine.audit import audit_entries, audit_path, draft_cases
 from engine.audit.cohort import SIDECAR_SUFFIX, Source, cohort_sources, parse_source
-from engine.catalogue import Catalogue
-from engine.demo_cohort import Planted
+from engine.audit.demo_cohort import Planted
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.evaluate import Evaluator
+from engine.decide.rulesets import RuleSets
 from engine.errors import InputError, NotFoundError
-from engine.evaluate import Evaluator
-from engine.rulesets import RuleSets
 from schemas.audit import AuditReport, AuditSettings, CohortEntry
 
 ROOT = Path(__file__).resolve().parents[2]

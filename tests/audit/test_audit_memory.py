@@ -10,7 +10,7 @@ import pytest
 
 import engine.audit.run
 from engine.audit import audit_entries
-from engine.demo_cohort import Planted
+from engine.audit.demo_cohort import Planted
 from schemas.audit import AuditSettings, CohortEntry
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.report_html import render_html
+from engine.audit.report_html import render_html
 from schemas.audit import AuditReport
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalogue import Catalogue, load_framework
+from engine.catalogue.frameworks import Catalogue, load_framework
 from engine.errors import CatalogueError, NotFoundError
 
 # Line numbers matter below (lines 26, 27, 31-33, 36, 41-44 are asserted on).

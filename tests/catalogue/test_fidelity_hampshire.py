@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalogue import load_framework
-from engine.tree import walk
+from engine.catalogue.frameworks import load_framework
+from engine.catalogue.tree import walk
 from schemas.framework import Framework
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalogue import load_framework
+from engine.catalogue.frameworks import load_framework
 from schemas.framework import Framework
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalogue import load_framework
+from engine.catalogue.frameworks import load_framework
 from schemas.framework import Framework
 
 FRAMEWORK_FILE = Path(__file__).resolve().parents[2] / "rules" / "isp" / "framework.yaml"

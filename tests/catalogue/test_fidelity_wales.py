@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalogue import load_framework
+from engine.catalogue.frameworks import load_framework
 from schemas.framework import Framework
 
 FRAMEWORK_PATH = Path(__file__).resolve().parents[2] / "rules" / "wales-leaders" / "framework.yaml"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
+from engine.catalogue.stages import ancestors, stage_requirement
 from engine.errors import NotFoundError
-from engine.stages import ancestors, stage_requirement
 
 HAMPSHIRE = Catalogue()["hampshire"]
 

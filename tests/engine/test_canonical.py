@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine._canonical import canonical_json, general_canonical_json
-from engine.catalogue import Catalogue
-from engine.evaluate import input_hash
-from engine.reviews import load_review
-from engine.testing import reviews
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.evaluate import input_hash
+from engine.review.canonical import canonical_json, general_canonical_json
+from engine.review.load import load_review
+from engine.testing.strategies import reviews
 from schemas.review import AbsencePeriod, Circumstances, Conduct, EvidenceItem, Objective, Review
 
 CATALOGUE = Catalogue()

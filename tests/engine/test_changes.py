@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.changes import NEXT_STEP_KINDS, apply_changes
-from engine.rulesets import RuleSets
-from engine.testing import OUTCOMES, reviews
+from engine.decide.rulesets import RuleSets
+from engine.recommend.changes import NEXT_STEP_KINDS, apply_changes
+from engine.testing.strategies import OUTCOMES, reviews
 from schemas.recommendation import Change
 from schemas.review import Review
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from engine.catalogue import Catalogue
-from engine.decisions import check_decision
+from engine.catalogue.frameworks import Catalogue
 from engine.errors import InputError
+from engine.recommend.final_decision import check_decision
 from schemas.service import DecisionCreate
 
 ISP = Catalogue()["isp"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InputError
-from engine.reviews import parse_review, validate_review
+from engine.review.load import parse_review, validate_review
 from schemas.review import Review
 from tests.engine.test_reviews import CATALOGUE, HAMPSHIRE, VALID
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import durable_rules_engine
 import pytest
 
-import engine._durable as adapter
-from engine._durable import ENGINE_VERSION, CompiledRuleset, EngineError, RawFiring, RuleSpec
+import engine.rules._durable as adapter
+from engine.errors import EngineError
+from engine.rules._durable import DurableRuleset, RawFiring, RuleSpec
+from engine.version import ENGINE_VERSION
 
 
 def rule(
@@ -39,7 +43,7 @@ JOIN = rule("demo.strong-evidence", EVIDENCE, ITS_STANDARD)
 
 
 def test_a_join_fires_once_with_both_matched_facts() -> None:
-    engine = CompiledRuleset("demo", [JOIN])
+    engine = DurableRuleset("demo", [JOIN])
     ev = fact("ev", "ev1", strength=3, std="S1", evidence=["x1"])
     std = fact("std", "std1", code="S1", evidence=[])
     other = fact("std", "std2", code="S2", evidence=[])
@@ -51,7 +55,7 @@ def test_a_join_fires_once_with_both_matched_facts() -> None:
 
 def test_lower_pri_fires_first() -> None:
     any_x = ("x", {"t": "x"})
-    engine = CompiledRuleset(
+    engine = DurableRuleset(
         "demo",
         [
             rule("demo.third", any_x, pri=3),
@@ -75,7 +79,7 @@ def test_a_conclusion_triggers_a_later_rule_with_its_evidence() -> None:
         conclude="stage-ok",
     )
     propose = rule("demo.propose", ("c", {"$and": [{"t": "conclusion"}, {"name": "stage-ok"}]}))
-    engine = CompiledRuleset("demo", [propose, stage_ok])
+    engine = DurableRuleset("demo", [propose, stage_ok])
     facts = [
         fact("stage", "stage", evidence=["b", "a"]),
         fact("outcome", "outcome", value=0.75, evidence=["a", "c"]),
@@ -93,12 +97,12 @@ def test_a_conclusion_triggers_a_later_rule_with_its_evidence() -> None:
 
 
 def test_a_conclusion_nobody_uses_is_no_error() -> None:
-    engine = CompiledRuleset("demo", [rule("demo.x", ("x", {"t": "x"}), conclude="unused")])
+    engine = DurableRuleset("demo", [rule("demo.x", ("x", {"t": "x"}), conclude="unused")])
     assert names(engine.run("case", [fact("x", "x1")])) == ["demo.x"]
 
 
 def test_facts_that_match_no_rule_do_not_stop_the_others() -> None:
-    engine = CompiledRuleset("demo", [JOIN, rule("demo.never", ("n", {"t": "never"}))])
+    engine = DurableRuleset("demo", [JOIN, rule("demo.never", ("n", {"t": "never"}))])
     facts = [
         fact("unrelated", "u1"),
         fact("ev", "ev1", strength=3, std="S1"),
@@ -112,7 +116,7 @@ def test_facts_that_match_no_rule_do_not_stop_the_others() -> None:
 def test_a_case_where_nothing_fires_is_fine_and_leaves_no_session() -> None:
     # A partial join and an unmatched fact: durable segfaults deleting such a session unless
     # an action ran in it; the sink rule makes sure one does.
-    engine = CompiledRuleset("demo", [JOIN])
+    engine = DurableRuleset("demo", [JOIN])
     for i in range(3):
         assert engine.run(f"case-{i}", [fact("ev", "ev1", strength=3, std="S9")]) == []
         assert engine._last_sid is not None
@@ -121,7 +125,7 @@ def test_a_case_where_nothing_fires_is_fine_and_leaves_no_session() -> None:
 
 
 def test_an_action_error_names_the_rule_and_the_engine_keeps_working() -> None:
-    engine = CompiledRuleset("demo", [rule("demo.concludes", ("x", {"t": "x"}), conclude="c")])
+    engine = DurableRuleset("demo", [rule("demo.concludes", ("x", {"t": "x"}), conclude="c")])
 
     with pytest.raises(EngineError, match=r"rule 'demo\.concludes' failed.*case 'bad'") as info:
         engine.run("bad", [fact("x", "x1", evidence="not-a-list")])
@@ -135,7 +139,7 @@ def test_an_action_error_names_the_rule_and_the_engine_keeps_working() -> None:
 def test_a_crash_in_our_own_recording_code_surfaces_with_its_cause(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    engine = CompiledRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
+    engine = DurableRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
 
     def broken(*_: object) -> None:
         raise RuntimeError("recording broke")
@@ -150,7 +154,7 @@ def test_a_crash_in_our_own_recording_code_surfaces_with_its_cause(
 
 
 def test_an_interrupt_inside_an_action_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = CompiledRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
+    engine = DurableRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
 
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
@@ -181,7 +185,7 @@ def test_an_interrupt_inside_an_action_is_not_swallowed(monkeypatch: pytest.Monk
 def test_invalid_facts_are_rejected_before_durable_sees_them(
     monkeypatch: pytest.MonkeyPatch, bad: dict[str, Any], message: str
 ) -> None:
-    engine = CompiledRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
+    engine = DurableRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
 
     def never(*_: object) -> None:
         raise AssertionError("durable was called")
@@ -195,7 +199,7 @@ def test_numbers_python_writes_with_a_bare_exponent_still_reach_the_rules() -> N
     # durable silently drops a whole batch holding 1e-05 or 1e+16 as json.dumps writes them.
     tiny = rule("demo.tiny", ("x", {"$and": [{"t": "x"}, {"$lt": {"v": 0.001}}]}))
     huge = rule("demo.huge", ("x", {"$and": [{"t": "x"}, {"$gt": {"v": 1000000000000000.0}}]}))
-    engine = CompiledRuleset("demo", [tiny, huge])
+    engine = DurableRuleset("demo", [tiny, huge])
 
     firings = engine.run("case", [fact("x", "a", v=1e-05), fact("x", "b", v=1e16)])
 
@@ -208,7 +212,7 @@ def test_numbers_python_writes_with_a_bare_exponent_still_reach_the_rules() -> N
 def test_a_rule_with_such_a_number_is_refused_with_a_reason() -> None:
     bad = rule("demo.tiny", ("x", {"$lt": {"v": 1e-05}}))
     with pytest.raises(EngineError, match=r"rule 'demo\.tiny': a number like 1e-05"):
-        CompiledRuleset("demo", [bad])
+        DurableRuleset("demo", [bad])
 
 
 @pytest.mark.parametrize(
@@ -230,20 +234,20 @@ def test_bad_rule_specs_are_refused_before_registration(
     rules: list[RuleSpec], message: str
 ) -> None:
     with pytest.raises(EngineError, match=message):
-        CompiledRuleset("demo", rules)
+        DurableRuleset("demo", rules)
 
 
 def test_the_definition_given_is_not_mutated() -> None:
     spec = rule("demo.x", ("x", {"t": "x"}))
     before = repr(spec.definition)
-    CompiledRuleset("demo", [spec])
-    CompiledRuleset("demo", [spec])  # the same spec registered twice
+    DurableRuleset("demo", [spec])
+    DurableRuleset("demo", [spec])  # the same spec registered twice
     assert repr(spec.definition) == before
 
 
 def test_two_thousand_runs_leave_no_live_sessions() -> None:
     # Without deletion the 1,025th live session raises MemoryError.
-    engine = CompiledRuleset("demo", [JOIN])
+    engine = DurableRuleset("demo", [JOIN])
     facts = [fact("ev", "ev1", strength=3, std="S1"), fact("std", "std1", code="S1")]
     sids = []
     for i in range(2000):
@@ -255,8 +259,8 @@ def test_two_thousand_runs_leave_no_live_sessions() -> None:
 
 
 def test_two_rulesets_with_the_same_name_coexist() -> None:
-    first = CompiledRuleset("same", [rule("same.a", ("x", {"t": "x"}))])
-    second = CompiledRuleset("same", [rule("same.b", ("x", {"t": "x"}))])
+    first = DurableRuleset("same", [rule("same.a", ("x", {"t": "x"}))])
+    second = DurableRuleset("same", [rule("same.b", ("x", {"t": "x"}))])
     facts = [fact("x", "x1")]
     assert names(first.run("c", facts)) == ["same.a"]
     assert names(second.run("c", facts)) == ["same.b"]
@@ -264,7 +268,7 @@ def test_two_rulesets_with_the_same_name_coexist() -> None:
 
 
 def test_concurrent_callers_get_their_own_firings() -> None:
-    engine = CompiledRuleset("demo", [JOIN])
+    engine = DurableRuleset("demo", [JOIN])
     errors: list[BaseException] = []
 
     def work(code: str) -> None:
@@ -287,7 +291,7 @@ def test_concurrent_callers_get_their_own_firings() -> None:
 def test_a_memory_error_is_an_error_and_the_session_is_never_deleted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    engine = CompiledRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
+    engine = DurableRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
     deleted: list[object] = []
 
     def out_of_sessions(*_: object) -> None:
@@ -305,7 +309,7 @@ def test_a_memory_error_is_an_error_and_the_session_is_never_deleted(
 
 
 def test_a_dropped_ruleset_frees_its_durable_ruleset() -> None:
-    engine = CompiledRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
+    engine = DurableRuleset("demo", [rule("demo.x", ("x", {"t": "x"}))])
     handle = engine._handle
     engine.run("case", [fact("x", "x1")])
     del engine
@@ -314,5 +318,6 @@ def test_a_dropped_ruleset_frees_its_durable_ruleset() -> None:
         durable_rules_engine.get_state(handle, "s1")
 
 
-def test_the_engine_version_names_durable_rules() -> None:
-    assert ENGINE_VERSION == "appraise-engine/0.1 durable-rules/2.0.28"
+def test_the_engine_version_is_the_packages_and_names_durable_rules() -> None:
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
+    assert f"appraise-engine/{project['version']} durable-rules/2.0.28" == ENGINE_VERSION

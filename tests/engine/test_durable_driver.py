@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import engine._durable_facts as checks
-from engine._durable import CompiledRuleset, EngineError
+import engine.rules._durable_facts as checks
+from engine.errors import EngineError
+from engine.rules._durable import DurableRuleset
 from tests.engine.test_durable_adapter import fact, rule
 
 STRONG = rule("demo.strong", ("e", {"$and": [{"t": "ev"}, {"$gte": {"strength": 3}}]}))
@@ -40,7 +41,7 @@ def sent_batches(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
 def test_durable_sees_only_what_its_rules_test_and_firings_get_the_whole_fact(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     batches = sent_batches(monkeypatch)
     ev = fact("ev", "ev1", strength=3, note="long text no rule reads", evidence=["x"])
     other = fact("standard", "s1", code="S1")
@@ -56,7 +57,7 @@ def test_durable_sees_only_what_its_rules_test_and_firings_get_the_whole_fact(
 
 def test_every_fact_is_sent_when_a_pattern_tests_no_type(monkeypatch: pytest.MonkeyPatch) -> None:
     any_strong = rule("demo.any-strong", ("x", {"$gte": {"strength": 3}}))
-    engine = CompiledRuleset("demo", [any_strong])
+    engine = DurableRuleset("demo", [any_strong])
     batches = sent_batches(monkeypatch)
     facts = [fact("ev", "a", strength=3), fact("other", "b", strength=4), fact("z", "c")]
 
@@ -69,7 +70,7 @@ def test_every_fact_is_sent_when_a_pattern_tests_no_type(monkeypatch: pytest.Mon
 def test_a_case_with_no_fact_of_a_tested_type_fires_nothing_and_opens_no_session(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     batches = sent_batches(monkeypatch)
     assert engine.run("case", [fact("standard", "s1"), fact("review", "r")]) == []
     assert batches == []
@@ -81,7 +82,7 @@ def test_facts_durable_sees_are_checked_and_facts_it_never_sees_are_not(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The check guards durable; the derived facts' own contract is tested in test_facts."""
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     with pytest.raises(EngineError, match=r"fact 1 \(id 'e'\): fact\.score = nan"):
         engine.run("case", [fact("ev", "ev1", strength=3), fact("ev", "e", score=float("nan"))])
     batches = sent_batches(monkeypatch)
@@ -95,7 +96,7 @@ def test_each_firing_gets_its_own_copy_of_what_it_matched() -> None:
         rule("demo.a", ("e", {"$and": [{"t": "ev"}]})),
         rule("demo.b", ("e", {"$and": [{"t": "ev"}]})),
     ]
-    engine = CompiledRuleset("demo", twice)
+    engine = DurableRuleset("demo", twice)
     ev = fact("ev", "ev1", evidence=["x"], nested={"k": [1, 2]})
 
     first, second = engine.run("case", [ev])
@@ -107,7 +108,7 @@ def test_each_firing_gets_its_own_copy_of_what_it_matched() -> None:
 
 
 def test_a_mapping_that_is_not_a_dict_is_matched_as_a_plain_dict() -> None:
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     ev = types.MappingProxyType(fact("ev", "ev1", strength=3))
     (firing,) = engine.run("case", [ev])
     assert type(firing.matched["e"]) is dict
@@ -116,7 +117,7 @@ def test_a_mapping_that_is_not_a_dict_is_matched_as_a_plain_dict() -> None:
 
 def test_no_thread_is_started_to_run_actions() -> None:
     before = threading.active_count()
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     for i in range(20):
         engine.run(f"case-{i}", [fact("ev", "ev1", strength=3)])
     assert threading.active_count() == before
@@ -125,7 +126,7 @@ def test_no_thread_is_started_to_run_actions() -> None:
 def test_conclusions_nobody_tests_are_not_sent_yet_recorded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    engine = CompiledRuleset("demo", [rule("demo.x", ("x", {"t": "x"}), conclude="unused")])
+    engine = DurableRuleset("demo", [rule("demo.x", ("x", {"t": "x"}), conclude="unused")])
     asserted: list[str] = []
     real = durable_rules_engine.assert_fact
     monkeypatch.setattr(
@@ -142,7 +143,7 @@ def test_conclusions_nobody_tests_are_not_sent_yet_recorded(
 
 def test_a_fact_durable_already_holds_is_refused_and_the_session_deleted() -> None:
     # durable keeps the session's own state as a fact with id "sid-<session>".
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     engine.run("first", [fact("ev", "ev1", strength=3)])
     assert engine._last_sid == "s1"
     with pytest.raises(EngineError, match=r"did not take case 'clash': a fact was already"):
@@ -158,7 +159,7 @@ def test_a_fact_durable_already_holds_is_refused_and_the_session_deleted() -> No
 def test_an_unknown_action_from_durable_is_an_error_and_the_session_deleted(
     monkeypatch: pytest.MonkeyPatch, message: str
 ) -> None:
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     real = durable_rules_engine.start_action_for_state
 
     def renamed(handle: int, offset: int) -> tuple[str, str]:
@@ -175,7 +176,7 @@ def test_an_unknown_action_from_durable_is_an_error_and_the_session_deleted(
 def test_a_fact_durable_hands_back_that_was_never_sent_names_the_rule(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     real = durable_rules_engine.start_action_for_state
 
     def stranger(handle: int, offset: int) -> tuple[str, str]:
@@ -193,7 +194,7 @@ def test_a_fact_durable_hands_back_that_was_never_sent_names_the_rule(
 def test_a_durable_error_between_actions_is_an_error_and_the_session_deleted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
 
     def broken(*_: object) -> None:
         raise durable_rules_engine.error("Could not complete and start action, error code: 307")
@@ -211,7 +212,7 @@ def test_a_durable_error_between_actions_is_an_error_and_the_session_deleted(
 def test_running_out_of_memory_mid_run_keeps_the_session_and_retires_the_ruleset(
     monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     deleted: list[object] = []
 
     def out_of_memory(*_: object) -> None:
@@ -231,7 +232,7 @@ def test_a_session_in_which_no_action_started_is_never_deleted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Deleting such a session is a SIGSEGV; the sink rule makes it impossible in practice.
-    engine = CompiledRuleset("demo", [STRONG])
+    engine = DurableRuleset("demo", [STRONG])
     deleted: list[object] = []
     monkeypatch.setattr(durable_rules_engine, "start_action_for_state", lambda *_: None)
     monkeypatch.setattr(durable_rules_engine, "delete_state", lambda *a: deleted.append(a))
@@ -422,7 +423,7 @@ def test_a_bad_first_key_is_caught_too(first: str, expected: str | None) -> None
 def test_a_pattern_the_session_state_matches_fails_at_once_naming_the_rule() -> None:
     # Through durable's glue this looped forever: the state was re-asserted after each action.
     only_absence = rule("demo.nex", ("x", {"$nex": {"zzz": 1}}))
-    engine = CompiledRuleset("demo", [only_absence])
+    engine = DurableRuleset("demo", [only_absence])
     with pytest.raises(EngineError, match=r"rule 'demo\.nex' failed.*no fact was matched"):
         engine.run("case", [fact("a", "a1")])
     assert engine._last_sid is not None

@@ -7,7 +7,7 @@ import random
 import time
 from typing import Any
 
-from engine._durable import CompiledRuleset, RuleSpec
+from engine.rules._durable import DurableRuleset, RuleSpec
 
 CASES = 20_000
 WARM_UP = 1_000
@@ -89,7 +89,7 @@ def _rss_mb() -> float:
 
 
 def test_twenty_thousand_cases_run_without_error_or_memory_growth() -> None:
-    engine = CompiledRuleset("soak", _rules())
+    engine = DurableRuleset("soak", _rules())
     rng = random.Random(20_000)
     firings = 0
     rss_after_warm_up = 0.0

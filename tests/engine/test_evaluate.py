@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 import yaml
 
-from engine.catalogue import Catalogue
-from engine.changes import apply_changes
-from engine.compiler import compile_ruleset
-from engine.evaluate import NO_PROPOSAL, Evaluator, input_hash
-from engine.explain import recommend
-from engine.rulesets import RuleSets
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.evaluate import Evaluator, input_hash
+from engine.decide.resolution import NO_PROPOSAL
+from engine.decide.rulesets import RuleSets
+from engine.recommend.changes import apply_changes
+from engine.recommend.recommendation import recommend
+from engine.rules.compiler import compile_ruleset
 from schemas.recommendation import Recommendation
 from schemas.review import Review
 from schemas.ruleset import RuleSet

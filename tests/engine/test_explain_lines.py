@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.explain import _standard_lines, _Wording
-from engine.facts import StatementFacts
+from engine.facts.derive import StatementFacts
+from engine.recommend.recommendation import _standard_lines, _Wording
 
 WORDING = _Wording(
     labels={},

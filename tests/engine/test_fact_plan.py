@@ -8,10 +8,10 @@ import operator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import _fact_plan
-from engine._fact_plan import Plan, plan_for
-from engine.catalogue import Catalogue
-from engine.stages import stage_requirement
+from engine.catalogue.frameworks import Catalogue
+from engine.catalogue.stages import stage_requirement
+from engine.facts import _plan as _fact_plan
+from engine.facts._plan import Plan, plan_for
 from schemas.framework import Framework
 from schemas.ruleset import FactSettings
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
 from engine.errors import InputError
-from engine.fact_types import DOMAINS, FACT_TYPES, KEYS, ONE_PER_CASE, vocabulary
-from engine.facts import CaseFacts, derive_facts, next_stage
-from engine.reviews import load_review
+from engine.facts.contract import DOMAINS, FACT_TYPES, KEYS, ONE_PER_CASE, vocabulary
+from engine.facts.derive import CaseFacts, derive_facts, next_stage
+from engine.review.load import load_review
 from schemas.review import Review
 from schemas.ruleset import FactSettings
 

@@ -9,12 +9,12 @@ from unittest import mock
 from hypothesis import given
 from hypothesis import strategies as st
 
-import engine.next_steps
-from engine.changes import apply_changes
-from engine.evaluate import Evaluator
-from engine.next_steps import propose_next_steps
-from engine.rulesets import RuleSets
-from engine.testing import reviews
+import engine.recommend.next_steps
+from engine.decide.evaluate import Evaluator
+from engine.decide.rulesets import RuleSets
+from engine.recommend.changes import apply_changes
+from engine.recommend.next_steps import propose_next_steps
+from engine.testing.strategies import reviews
 from schemas.recommendation import Change
 from schemas.review import Review
 
@@ -36,7 +36,7 @@ def test_each_set_of_changes_is_evaluated_once_and_the_published_set_reached_the
         applied.append(tuple(changes))
         return apply_changes(review, changes)
 
-    with mock.patch.object(engine.next_steps, "apply_changes", applying):
+    with mock.patch.object(engine.recommend.next_steps, "apply_changes", applying):
         steps = propose_next_steps(EVALUATOR, review, decision)
     assert len(set(applied)) == len(applied)
     for changes in applied:

@@ -10,11 +10,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine._durable import RawFiring
-from engine._plain import PlainRuleset
-from engine.facts import derive_facts
-from engine.rulesets import RuleSets
-from engine.testing import reviews
+from engine.decide.rulesets import RuleSets
+from engine.facts.derive import derive_facts
+from engine.rules._durable import RawFiring
+from engine.rules.plain import PlainRuleset
+from engine.testing.strategies import reviews
 from schemas.review import Review
 
 RULESETS = RuleSets()

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.catalogue import Catalogue
-from engine.compiler import compile_ruleset, load_ruleset
-from engine.evaluate import Evaluator
-from engine.explain import recommend
-from engine.static_checks import check_ruleset
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.evaluate import Evaluator
+from engine.recommend.recommendation import recommend
+from engine.rules.compiler import compile_ruleset, load_ruleset
+from engine.testing.static_checks import check_ruleset
 from schemas.review import Review
 from schemas.ruleset import RuleSet
 

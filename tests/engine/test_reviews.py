@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
 from engine.errors import InputError
-from engine.reviews import check_review, load_review, parse_review, validate_review
+from engine.review.load import check_review, load_review, parse_review, validate_review
 from schemas.diagnostics import Diagnostic
 from schemas.review import EvidenceItem, Review, Tag
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
 from engine.errors import NotFoundError
-from engine.static_checks import check_ruleset
+from engine.testing.static_checks import check_ruleset
 
 CATALOGUE = Catalogue()
 ROOT = Path(__file__).resolve().parents[2]

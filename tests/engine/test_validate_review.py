@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.catalogue import Catalogue
+from engine.catalogue.frameworks import Catalogue
+from engine.catalogue.tree import walk
 from engine.errors import InputError
-from engine.reviews import check_review, validate_review
-from engine.testing import reviews
-from engine.tree import walk
+from engine.review.load import check_review, validate_review
+from engine.testing.strategies import reviews
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
 from schemas.review import EvidenceItem, Objective, Review

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from engine.catalogue import Catalogue
-from engine.explain import recommend
-from engine.rulesets import RuleSets
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.rulesets import RuleSets
+from engine.recommend.recommendation import recommend
 from schemas.review import Review
 
 ROOT = Path(__file__).resolve().parents[2]

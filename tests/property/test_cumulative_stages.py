@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.catalogue import Catalogue
-from engine.stages import ancestors, modality_rank, stage_requirement
+from engine.catalogue.frameworks import Catalogue
+from engine.catalogue.stages import ancestors, modality_rank, stage_requirement
 from schemas.framework import Framework
 
 CATALOGUE = Catalogue()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from engine._satisfiability import Atom, DiffVar, FieldVar, Range, Scalar, satisfiable
+from engine.testing._satisfiability import Atom, DiffVar, FieldVar, Range, Scalar, satisfiable
 
 VAR = FieldVar("", "sufficiency", "", "items")
 COMPARE: dict[str, Callable[[float, float], bool]] = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.catalogue import Catalogue
-from engine.explain import recommend
-from engine.rulesets import RuleSets
-from engine.testing import reviews
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.rulesets import RuleSets
+from engine.recommend.recommendation import recommend
+from engine.testing.strategies import reviews
 
 CATALOGUE = Catalogue()
 RULESETS = RuleSets(CATALOGUE)

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from service.cli import main
+from service.cli.main import main
 from tests.service.conftest import free_port, start_server, stop_server
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.drafts import differences
+from service.drafting import differences
 
 
 def test_differences_name_each_changed_leaf_and_skip_what_is_asked() -> None:

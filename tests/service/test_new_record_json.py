@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.catalogue import Catalogue
-from engine.testing import reviews
+from engine.catalogue.frameworks import Catalogue
+from engine.testing.strategies import reviews
 from tests.service.conftest import EXAMPLES, Api
 
 FRAMEWORKS = Catalogue()

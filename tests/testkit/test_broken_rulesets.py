@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-import engine.facts
-import engine.next_steps
-from engine._fact_plan import Plan
-from engine.catalogue import Catalogue
-from engine.changes import apply_changes
-from engine.compiler import compile_ruleset, load_ruleset
-from engine.evaluate import Evaluator
-from engine.invariants import Checker, Violation, run_invariant
+import engine.facts.derive
+import engine.recommend.next_steps
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.evaluate import Evaluator
+from engine.facts._plan import Plan
+from engine.recommend.changes import apply_changes
+from engine.rules.compiler import compile_ruleset, load_ruleset
+from engine.testing.invariants import Checker, Violation, run_invariant
 from schemas.recommendation import Change, LedgerRow
 from schemas.review import PROTECTED_ABSENCE, EvidenceItem, Review
 
@@ -176,7 +176,7 @@ def test_next_step_soundness_catches_steps_confirmed_differently_than_applied(
 ) -> None:
     """Steps the engine confirms with evidence from a second recorder fall short, applied as
     written by the appraiser, under a rule that counts recorders."""
-    monkeypatch.setattr(engine.next_steps, "apply_changes", _recorded_by_next_step)
+    monkeypatch.setattr(engine.recommend.next_steps, "apply_changes", _recorded_by_next_step)
     path = broken_copy(tmp_path, "hampshire", [TWO_RECORDERS])
     violation = caught(path, "next-step-soundness", max_examples=30)
     assert violation.results == ("insufficient_evidence", "insufficient_evidence")
@@ -195,7 +195,7 @@ def test_next_steps_confirmed_as_a_person_applies_them_pass_under_that_rule(
 # --- determinism and explanation completeness: broken fact derivation ------------------------
 
 
-class _LastTagWins(engine.facts._Shown):
+class _LastTagWins(engine.facts.derive._Shown):
     """The original, except that a required statement's last strength tag in the review's own
     order, not its strongest, counts."""
 
@@ -219,7 +219,7 @@ class _LastTagWins(engine.facts._Shown):
 def test_determinism_catches_order_dependent_fact_derivation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine.facts, "_Shown", _LastTagWins)
+    monkeypatch.setattr(engine.facts.derive, "_Shown", _LastTagWins)
     violation = caught(broken_copy(tmp_path, "hgios4", []), "determinism")
     assert violation.variant is not None
     assert sorted(e.id for e in violation.review.evidence) == sorted(
@@ -228,12 +228,12 @@ def test_determinism_catches_order_dependent_fact_derivation(
     assert_plain_year(violation)
 
 
-ORIGINAL_ALL_FACTS = engine.facts._all_facts
+ORIGINAL_ALL_FACTS = engine.facts.derive._all_facts
 
 
 def _cites_excluded(
-    shown: engine.facts._Shown, review: Review, ledger: tuple[LedgerRow, ...], excluded: int
-) -> tuple[engine.facts.Fact, ...]:
+    shown: engine.facts.derive._Shown, review: Review, ledger: tuple[LedgerRow, ...], excluded: int
+) -> tuple[engine.facts.derive.Fact, ...]:
     """The original, except that sufficiency cites every evidence item, excluded ones too."""
     cited = sorted(item.id for item in review.evidence)
     facts = ORIGINAL_ALL_FACTS(shown, review, ledger, excluded)
@@ -243,7 +243,7 @@ def _cites_excluded(
 def test_explanation_completeness_catches_citing_excluded_evidence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine.facts, "_all_facts", _cites_excluded)
+    monkeypatch.setattr(engine.facts.derive, "_all_facts", _cites_excluded)
     violation = caught(broken_copy(tmp_path, "isp", []), "explanation-completeness", 200)
     assert "excluded as outside the cycle" in violation.message
     excluded = [e for e in violation.review.evidence if e.date < violation.review.cycle_start]

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalogue import Catalogue
-from engine.compiler import RuleSetError, load_ruleset
+from engine.catalogue.frameworks import Catalogue
+from engine.errors import RuleSetError
+from engine.rules.compiler import load_ruleset
 
 CATALOGUE = Catalogue()
 

@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.catalogue import Catalogue
-from engine.changes import apply_changes
-from engine.evaluate import Evaluator
-from engine.facts import derive_facts
-from engine.invariants import (
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.evaluate import Evaluator
+from engine.decide.rulesets import RuleSets
+from engine.facts.derive import derive_facts
+from engine.recommend.changes import apply_changes
+from engine.testing.invariants import (
     DEFAULT_CHECKS,
     Checker,
     Ordering,
@@ -23,7 +24,6 @@ from engine.invariants import (
     probes,
     run_invariant,
 )
-from engine.rulesets import RuleSets
 from schemas.recommendation import Change
 from schemas.review import EvidenceItem, Objective, Review, Tag
 from schemas.ruleset import INVARIANTS, FactSettings

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from engine.catalogue import Catalogue
-from engine.evaluate import Evaluator
-from engine.reviews import validate_review
-from engine.rulesets import RuleSets
-from engine.testing import (
+from engine.catalogue.frameworks import Catalogue
+from engine.decide.evaluate import Evaluator
+from engine.decide.rulesets import RuleSets
+from engine.review.load import validate_review
+from engine.testing.strategies import (
     absences,
     circumstances,
     evidence_items,

@@ -3,11 +3,8 @@ docs/testing-rulesets.md, which quotes this file whole)."""
 
 from hypothesis import given
 
-from engine.compiler import compile_ruleset
-from engine.evaluate import Evaluator
-from engine.invariants import Checker, Probe, probes
-from engine.rulesets import RuleSets
-from engine.testing import reviews
+from engine import Evaluator, RuleSets, compile_ruleset
+from engine.testing import Checker, Probe, probes, reviews
 from schemas.review import Review
 
 RULESETS = RuleSets()

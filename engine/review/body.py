@@ -1,0 +1,138 @@
+"""Reading a review from a request body (JSON or YAML bytes) with located diagnostics.
+
+A valid JSON body takes a fast plain-JSON path; anything else is read again with locations, so
+the answer lists every problem with its place either way. Aliases in YAML are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from engine.catalogue.frameworks import Catalogue
+from engine.errors import InputError
+from engine.review.load import parse_review, validate_review
+from schemas.diagnostics import Diagnostic
+from schemas.review import Review
+
+__all__ = ["BODY", "read_review"]
+
+BODY = "<request body>"
+"""The file name diagnostics about a request body carry."""
+
+
+def _body_problem(code: str, message: str, line: int = 1, column: int = 1) -> InputError:
+    return InputError(
+        [Diagnostic(file=BODY, line=line, column=column, code=code, message=message, path="")]
+    )
+
+
+def read_review(body: bytes, content_type: str, catalogue: Catalogue) -> Review:
+    """The review in a JSON (or YAML) body, checked against its framework; else ``InputError``."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _body_problem("wrong-type", f"the body is not UTF-8 (byte {exc.start})") from None
+    try:
+        if "yaml" in content_type:
+            _refuse_aliases(text)
+        elif text.strip():
+            valid = _valid_json_review(_check_json(text), catalogue)
+            if valid is not None:
+                return valid
+        return parse_review(text, BODY, catalogue)
+    except RecursionError:
+        raise _body_problem("invalid-value", "the body is nested too deeply") from None
+
+
+class _NotPlain(Exception):
+    """A JSON value YAML might read differently (so the body takes the located path)."""
+
+
+def _not_plain(text: str) -> Any:
+    raise _NotPlain(text)
+
+
+def _plain_float(text: str) -> float:
+    """A float written as YAML also reads it; ``1e5`` is a float in JSON but a string in YAML."""
+    if _YAML_READS_AS_JSON_FLOAT.fullmatch(text) is None:
+        raise _NotPlain(text)
+    return float(text)
+
+
+_YAML_READS_AS_JSON_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
+_PLAIN_TEXT = re.compile(
+    r"[\t\n\r\x20-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*"
+)
+"""Characters that JSON and YAML read alike: printable, no backslash escape (JSON and YAML
+escapes differ), no U+0085/U+2028/U+2029 (YAML line breaks), nothing YAML refuses."""
+
+
+def _check_json(text: str) -> Any:
+    """JSON's own error, with its place, rather than YAML's reading of a broken JSON text.
+
+    Returns the parsed value when YAML would read the text as the same value (plain characters,
+    no repeated key, no number YAML reads otherwise), else None: then only YAML can tell."""
+    try:
+        if _PLAIN_TEXT.fullmatch(text) is not None:
+            try:
+                return json.loads(
+                    text,
+                    object_pairs_hook=_unique_keys,
+                    parse_float=_plain_float,
+                    parse_constant=_not_plain,
+                )
+            except _NotPlain:
+                pass
+        json.loads(text)  # the whole text's syntax
+        return None
+    except json.JSONDecodeError as exc:
+        raise _body_problem("json-syntax", exc.msg, exc.lineno, exc.colno) from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _NotPlain("a repeated key")  # YAML reports it, with its line
+    return data
+
+
+def _valid_json_review(data: Any, catalogue: Catalogue) -> Review | None:
+    """The review when the parsed JSON is valid as it stands, else None.
+
+    Only a body without a single problem is taken this way: any problem, and the body is read
+    again with locations (``parse_review``) so the answer lists every problem with its place.
+    Both ways validate the same data with the same model and the same cross-reference checks
+    (``validate_review`` is ``check_review`` with a fast path for a review with no problem), so a
+    valid body gives the same review; this way skips locating every value of it.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("framework"), str):
+        return None
+    if data["framework"] not in set(catalogue):  # the catalogue's [] raises NotFound
+        return None
+    framework = catalogue[data["framework"]]
+    try:
+        review = Review.model_validate(data)
+    except ValidationError:
+        return None
+    try:
+        validate_review(framework, review)  # the typed check first; the full walk if in doubt
+    except InputError:
+        return None
+    return review
+
+
+def _refuse_aliases(text: str) -> None:
+    """YAML aliases can expand a small body into a huge document: a review needs none."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                raise _body_problem("yaml-alias", "YAML aliases are not accepted", line, column)
+    except yaml.YAMLError:
+        return  # parse_review reports the syntax error with its place

@@ -1,0 +1,34 @@
+"""Rules: a ``ruleset.yaml`` checked and compiled onto durable-rules (Rete), once per content
+hash; ``plain`` interprets the same rules directly, to test and measure the durable path by."""
+
+from __future__ import annotations
+
+from engine.rules.compiler import (
+    CompiledRules,
+    compile_ruleset,
+    load_ruleset,
+    render_reason,
+    ruleset_hash,
+)
+from engine.rules.conditions import (
+    OPERATORS,
+    Condition,
+    ConditionError,
+    Operand,
+    parse_condition,
+)
+from engine.rules.plain import PlainRuleset
+
+__all__ = [
+    "OPERATORS",
+    "CompiledRules",
+    "Condition",
+    "ConditionError",
+    "Operand",
+    "PlainRuleset",
+    "compile_ruleset",
+    "load_ruleset",
+    "parse_condition",
+    "render_reason",
+    "ruleset_hash",
+]
