@@ -47,6 +47,7 @@ def test_a_rule_set_by_id_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert fired | set(coverage["never_fired"]) == rules
 
 
+@pytest.mark.slow  # searches for the counterexample
 def test_a_failing_check_prints_a_counterexample_recommend_accepts(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

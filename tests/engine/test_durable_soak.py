@@ -7,7 +7,11 @@ import random
 import time
 from typing import Any
 
+import pytest
+
 from engine.rules._durable import DurableRuleset, RuleSpec
+
+pytestmark = pytest.mark.slow  # twenty thousand cases
 
 CASES = 20_000
 WARM_UP = 1_000

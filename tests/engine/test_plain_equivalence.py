@@ -44,6 +44,7 @@ def test_golden_cases_fire_the_same_rules_on_the_same_facts(case: Path) -> None:
     assert as_multiset(plain) == as_multiset(durable)
 
 
+@pytest.mark.slow  # 2,000 generated reviews through both interpreters
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_reviews_fire_the_same_rules_on_the_same_facts(data: st.DataObject) -> None:

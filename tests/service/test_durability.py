@@ -65,6 +65,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.mark.slow  # a server killed under concurrent writes, then every record checked
 def test_every_acknowledged_write_survives_sigkill(database_url: str, tmp_path: Path) -> None:
     engine = connect(database_url)
     migrate(engine)

@@ -24,6 +24,8 @@ from engine.testing.invariants import Checker, Violation, run_invariant
 from schemas.recommendation import Change, LedgerRow
 from schemas.review import PROTECTED_ABSENCE, EvidenceItem, Review
 
+pytestmark = pytest.mark.slow  # each test searches for a counterexample to a broken rule set
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = Catalogue()
 
