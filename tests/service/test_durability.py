@@ -177,3 +177,50 @@ def test_the_database_refuses_to_change_or_delete_records(
         with api.sessions() as session, pytest.raises(DBAPIError, match="never changed"):
             session.execute(text(statement), {"id": created["id"]})
             session.commit()
+
+
+def test_sqlite_refuses_replacing_a_record_through_replace_into(sqlite_api: Api) -> None:
+    """REPLACE deletes the old row without firing the DELETE trigger: refused on insert."""
+    created = _created(sqlite_api)
+    replace = (
+        "REPLACE INTO decision_records SELECT id, created_at, created_by, supersedes, subject, "
+        "framework, ruleset_id, ruleset_hash, input_hash, engine_version, evaluated_at, "
+        "cycle_start, cycle_end, outcome, 'not-met', input_json, result_json, idempotency_key, "
+        "request_hash FROM decision_records WHERE id = :id"
+    )
+    stored = "SELECT rating, result_json FROM decision_records WHERE id = :id"
+    with sqlite_api.sessions() as session:
+        before = session.execute(text(stored), {"id": created["id"]}).one()
+        with pytest.raises(DBAPIError, match="never changed"):
+            session.execute(text(replace), {"id": created["id"]})
+            session.commit()
+        session.rollback()
+        after = session.execute(text(stored), {"id": created["id"]}).one()
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    "table", ["final_decisions", "decision_records", "sealed_rulesets", "audits"]
+)
+def test_postgres_refuses_truncating_an_insert_only_table(postgres_api: Api, table: str) -> None:
+    _created(postgres_api)
+    count = text("SELECT count(*) FROM decision_records")
+    with postgres_api.sessions() as session:
+        before = session.execute(count).scalar_one()
+        with pytest.raises(DBAPIError, match="never changed"):
+            session.execute(text(f"TRUNCATE {table} CASCADE"))
+            session.commit()
+        session.rollback()
+        after = session.execute(count).scalar_one()
+    assert after == before > 0
+
+
+def _created(api: Api) -> dict[str, Any]:
+    response = api.client.post(
+        "/recommendations",
+        content=example("isp-meeting.yaml"),
+        headers={**api.key("appraiser"), "Content-Type": "application/yaml"},
+    )
+    assert response.status_code == 201
+    created: dict[str, Any] = response.json()
+    return created
