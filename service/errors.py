@@ -7,6 +7,7 @@ ServiceError (here)
 ├── Unauthorized        → 401  no key, or a key that is unknown or revoked
 └── Forbidden           → 403  a key whose role may not do this
 IdempotencyConflict     → 409  an Idempotency-Key reused for a different request (store)
+LastAdminKey            → 409  the last active admin key would be revoked (store)
 RequestValidationError  → 422, in the same shape as InputError
 a body over the limit   → 413  (answered by ``BodyLimit`` before any handler runs)
 anything else           → 500 with no detail (``service.logs.RequestLog``)
@@ -26,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.errors import InputError, NotFoundError, diagnostic_code, path_text
 from schemas.diagnostics import Diagnostic
-from service.store import IdempotencyConflict
+from service.store import IdempotencyConflict, LastAdminKey
 
 __all__ = [
     "BodyLimit",
@@ -104,7 +105,7 @@ async def _service_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
 
 
-async def _idempotency_conflict(_: Request, exc: Exception) -> JSONResponse:
+async def _conflict(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=409)
 
 
@@ -113,7 +114,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(ServiceError, _service_error)
-    app.add_exception_handler(IdempotencyConflict, _idempotency_conflict)
+    app.add_exception_handler(IdempotencyConflict, _conflict)
+    app.add_exception_handler(LastAdminKey, _conflict)
 
 
 class BodyLimit:

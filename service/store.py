@@ -28,7 +28,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     bindparam,
+    func,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -57,6 +59,7 @@ __all__ = [
     "DecisionRecordRow",
     "FinalDecisionRow",
     "IdempotencyConflict",
+    "LastAdminKey",
     "NewRecord",
     "add_audit",
     "add_decision",
@@ -82,6 +85,10 @@ KEY_PREFIX = "apr_"
 
 class IdempotencyConflict(Exception):
     """Raised when an Idempotency-Key is reused for a different request."""
+
+
+class LastAdminKey(Exception):
+    """Raised when the last active admin key would be revoked, locking out key management."""
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -252,12 +259,35 @@ def list_keys(session: Session) -> list[KeyInfo]:
 
 
 def revoke_key(session: Session, key_id: str) -> KeyInfo:
+    """Revoke a key for good; ``LastAdminKey`` when it is the last admin key still active.
+
+    One UPDATE checks and revokes, so two requests cannot both pass the check on SQLite (one
+    writer at a time); on PostgreSQL two admins revoking each other at the same instant could.
+    """
     row = session.get(ApiKey, key_id)
     if row is None:
         raise NotFoundError(f"no key {key_id!r}")
-    if row.revoked_at is None:
-        row.revoked_at = _now()
-        session.commit()
+    if row.revoked_at is not None:
+        return _key_info(row)
+    other_admins = (
+        select(func.count())
+        .select_from(ApiKey)
+        .where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None), ApiKey.id != key_id)
+        .scalar_subquery()
+    )
+    revoked = session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+        .where((ApiKey.role != "admin") | (other_admins > 0))
+        .values(revoked_at=_now())
+    )
+    session.commit()
+    if revoked.rowcount == 0:  # type: ignore[attr-defined]
+        raise LastAdminKey(
+            f"key {key_id!r} is the last admin key still active: create another admin key "
+            "before revoking it, or nobody could manage keys"
+        )
+    session.refresh(row)
     return _key_info(row)
 
 

@@ -315,6 +315,27 @@ def test_admin_manages_keys_and_nothing_else(api: Api) -> None:
     assert bad_role.status_code == 422 and bad_role.json()["detail"][0]["path"] == "role"
 
 
+def test_the_last_active_admin_key_cannot_be_revoked(api: Api) -> None:
+    """Revoking it would lock everyone out of key management: 409, and the key still works."""
+    admin = api.key("admin")
+    keys = api.client.get("/keys", headers=admin).json()
+    secret = admin["Authorization"][len("Bearer ") :]
+    own_id = next(k["id"] for k in keys if secret.startswith(k["prefix"]))
+    for other in keys:
+        if other["role"] == "admin" and other["id"] != own_id and not other["revoked_at"]:
+            revoked = api.client.post(f"/keys/{other['id']}/revoke", headers=admin)
+            assert revoked.status_code == 200
+    refused = api.client.post(f"/keys/{own_id}/revoke", headers=admin)
+    assert refused.status_code == 409
+    assert "last admin key" in refused.json()["detail"]
+    assert api.client.get("/keys", headers=admin).status_code == 200
+    successor = api.client.post("/keys", json={"role": "admin", "name": "next"}, headers=admin)
+    assert api.client.post(f"/keys/{own_id}/revoke", headers=admin).status_code == 200
+    assert api.client.get("/keys", headers=admin).status_code == 401
+    heir = {"Authorization": f"Bearer {successor.json()['key']}"}
+    assert api.client.get("/keys", headers=heir).status_code == 200
+
+
 def test_a_key_revoked_by_another_process_stops_working_at_once(api: Api) -> None:
     """Revoked the way ``appraise keys revoke`` does it (its own connection, not the server's):
     the server's next request with that key is refused; nothing about keys is kept between
