@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +15,7 @@ __all__ = ["connect", "migrate", "session_factory"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_POOL_SIZE = 41
+MIGRATION_LOCK = 0x61707072  # 'appr': the advisory lock key migrations hold on PostgreSQL
 
 
 def connect(url: str) -> Engine:
@@ -49,6 +50,10 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Servers sharing one database may start at once: the first migrates, the others
+            # wait here (the lock ends with this transaction) and then find nothing to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import secrets
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx2
+import psycopg
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
 from service.app import create_app
 from service.settings import Settings
+from tests.service.conftest import free_port, start_server, stop_server
 
 
 def test_what_start_up_built_is_frozen_out_of_the_collectors_full_passes(tmp_path: Path) -> None:
@@ -19,3 +27,44 @@ def test_what_start_up_built_is_frozen_out_of_the_collectors_full_passes(tmp_pat
         # Modules and every compiled rule set: far more than a request makes.
         assert gc.get_freeze_count() > 50_000
         assert client.get("/health").status_code == 200
+
+
+def test_four_servers_sharing_one_new_postgres_database_start_at_once(
+    postgres_server: str, tmp_path: Path
+) -> None:
+    """Scale-out: migrations run under an advisory lock, so one server migrates and the others
+    wait, then every server answers and the schema is at its head once."""
+    with fresh_postgres_database(postgres_server) as url:
+        ports = [free_port() for _ in range(4)]
+        with ThreadPoolExecutor(len(ports)) as pool:
+            starting = [
+                pool.submit(start_server, url, port, tmp_path / f"server-{port}.log")
+                for port in ports
+            ]
+        servers = [future.result() for future in starting if future.exception() is None]
+        try:
+            assert not [str(future.exception()) for future in starting if future.exception()]
+            for port in ports:
+                assert httpx2.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200
+            plain = make_url(url).set(drivername="postgresql").render_as_string(False)
+            with psycopg.connect(plain) as conn:
+                versions = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+            assert len(versions) == 1
+        finally:
+            for server in servers:
+                stop_server(server)
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the test cluster, dropped afterwards."""
+    server = make_url(server_url)
+    name = f"appraise_start_{secrets.token_hex(4)}"
+    admin = server.set(drivername="postgresql", database="postgres").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
