@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx2
 import psycopg
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
@@ -29,6 +30,7 @@ def test_what_start_up_built_is_frozen_out_of_the_collectors_full_passes(tmp_pat
         assert client.get("/health").status_code == 200
 
 
+@pytest.mark.slow  # four servers started
 def test_four_servers_sharing_one_new_postgres_database_start_at_once(
     postgres_server: str, tmp_path: Path
 ) -> None:
