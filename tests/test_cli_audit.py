@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
 
 from schemas.audit import AuditReport
+from service.cli.audit import ProgressBar
 from service.cli.main import main
 
 
@@ -40,7 +42,7 @@ def test_audit_writes_json_csv_and_html(
     assert main(args) == 0
     captured = capsys.readouterr()
     assert "Audited 250 decisions" in captured.out and "on 1 worker process" in captured.out
-    assert "drafting [" in captured.err and "250/250" in captured.err
+    assert captured.err.startswith("drafted 250 reviews in ") and "\r" not in captured.err
     report = AuditReport.model_validate_json(out["json"].read_text(encoding="utf-8"))
     with out["csv"].open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -89,3 +91,20 @@ def test_bad_options_exit_1(
 ) -> None:
     assert main(args) == 1
     assert message in capsys.readouterr().err
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_redraws_on_a_terminal_and_writes_one_line_elsewhere() -> None:
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        bar = ProgressBar(200, stream)
+        for _ in range(200):
+            bar(1)
+    frames = terminal.getvalue().split("\r")[1:]
+    assert len(frames) == 100 and frames[-1].startswith("drafting [" + "#" * 30 + "] 200/200")
+    assert log.getvalue().startswith("drafted 200 reviews in ") and "\r" not in log.getvalue()
+    assert log.getvalue().count("\n") == 1

@@ -19,17 +19,26 @@ __all__ = ["ProgressBar", "add_commands"]
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal stream: ``[#####.....] 1200/20000 6 s``."""
+    """A one-line progress bar on a terminal stream: ``[#####.....] 1200/20000 6 s``.
+
+    On a stream that is not a terminal (a log file, a pipe) no frames are drawn: one line
+    when drafting is done."""
 
     def __init__(self, total: int, stream: TextIO | None = None, width: int = 30) -> None:
         self.total, self.stream, self.width = max(total, 1), stream or sys.stderr, width
         self.done, self.started = 0, time.monotonic()
+        self.terminal = self.stream.isatty()
 
     def __call__(self, more: int) -> None:
         before = 100 * self.done // self.total
         self.done += more
+        if not self.terminal:
+            if self.done >= self.total:
+                elapsed = time.monotonic() - self.started
+                self.stream.write(f"drafted {self.done} reviews in {elapsed:.0f} s\n")
+            return
         if 100 * self.done // self.total == before and self.done < self.total:
-            return  # redraw once per percent: a log file gets a hundred lines at most
+            return  # redraw once per percent
         filled = self.width * self.done // self.total
         bar = "#" * filled + "." * (self.width - filled)
         elapsed = time.monotonic() - self.started
