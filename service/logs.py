@@ -1,60 +1,53 @@
 """What the service logs: one line per request (no query string) and one per stored record.
 
 Neither carries a key or a personal field: request lines name the route template, not the
-path, and a record's input is logged with the configured personal fields masked.
+path, and record lines carry ids and hashes only (``AUDIT_TRAIL``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
-from typing import Any
 
-from pydantic import BaseModel
 from pydantic_core import to_json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["MASK", "RequestLog", "log_event", "masked"]
+__all__ = ["AUDIT_TRAIL", "RequestLog", "log_event"]
 
-MASK = "***"
 requests_log = logging.getLogger("appraise.requests")
 records_log = logging.getLogger("appraise.records")
 
+AUDIT_TRAIL = frozenset(
+    {
+        "id",
+        "record",
+        "created_by",
+        "framework",
+        "ruleset",
+        "ruleset_hash",
+        "input_hash",
+        "engine_version",
+        "outcome",
+        "rating",
+        "differs",
+        "reason",
+    }
+)
+"""What a record line may carry: ids, hashes and the outcome, never the review or a note.
 
-def masked(data: Any, fields: Sequence[str]) -> Any:
-    """``data`` with every value at one of the dotted ``fields`` ('*' = each item) replaced."""
-    for field in fields:
-        data = _mask(data, field.split("."))
-    return data
+The line is an operator's audit trail: who stored which record, under which rule-set
+revision, with which input hash; the review itself (teacher and appraiser ids, notes, and
+special-category data such as absence types) stays in the database it is hashed from."""
 
 
-def _mask(data: Any, parts: list[str]) -> Any:
-    if not parts:
-        return MASK if data is not None else None
-    head, rest = parts[0], parts[1:]
-    if head == "*" and isinstance(data, list):
-        return [_mask(item, rest) for item in data]
-    if isinstance(data, dict) and head in data:
-        return {**data, head: _mask(data[head], rest)}
-    return data
-
-
-def log_event(event: str, fields: Sequence[str], **values: Any) -> None:
-    """One JSON line on ``appraise.records``; an ``input`` value (a model, or its JSON data) is
-    masked first.
-
-    Encoded by pydantic-core (a record's input is ~30 KB of JSON: a third of ``json.dumps``'s
-    time), and not at all when the line would not be logged."""
+def log_event(event: str, **values: str | bool | None) -> None:
+    """One JSON line on ``appraise.records`` of the audit-trail fields only."""
     if not records_log.isEnabledFor(logging.INFO):
         return
-    if "input" in values:
-        data = values["input"]
-        if isinstance(data, BaseModel):
-            data = data.model_dump(mode="json")
-        values["input"] = masked(data, fields)
-    line = to_json({"event": event, **values}, fallback=str)
-    records_log.info(line.decode("utf-8"))
+    unexpected = set(values) - AUDIT_TRAIL
+    if unexpected:
+        raise ValueError(f"not an audit-trail field: {', '.join(sorted(unexpected))}")
+    records_log.info(to_json({"event": event, **values}).decode("utf-8"))
 
 
 async def _internal_error(send: Send) -> None:

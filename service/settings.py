@@ -30,15 +30,3 @@ class Settings(BaseSettings):
         gt=0,
         description="Server processes of `appraise serve` (default: one per core).",
     )
-    masked_fields: tuple[str, ...] = Field(
-        default=(
-            "subject",
-            "appraiser",
-            "evidence.*.recorded_by",
-            "evidence.*.note",
-            "evidence.*.impact",
-            "objectives.*.text",
-            "conduct.note",
-        ),
-        description="Dotted paths into a review ('*' for every item) masked wherever logged.",
-    )

@@ -20,7 +20,6 @@ from service.deps import (
     Reader,
     RuleSetsDep,
     SessionDep,
-    SettingsDep,
     owner_filter,
 )
 from service.logs import log_event
@@ -98,7 +97,6 @@ async def create_recommendation(
     body: Annotated[bytes, Depends(raw_body)],
     session: SessionDep,
     rulesets: RuleSetsDep,
-    settings: SettingsDep,
     commits: CommitsDep,
     caller: Drafter,
     idempotency_key: IdempotencyKey = None,
@@ -124,14 +122,15 @@ async def create_recommendation(
         if created:
             log_event(
                 "record.created",
-                settings.masked_fields,
                 id=row.id,
+                created_by=caller.id,
+                framework=row.framework,
+                ruleset=row.ruleset_id,
                 ruleset_hash=row.ruleset_hash,
                 input_hash=row.input_hash,
                 engine_version=row.engine_version,
                 outcome=row.outcome,
                 rating=row.rating,
-                input=review,
             )
             content = store.new_record_json(row, review, recommendation)
             return Response(content, status_code=201, media_type="application/json")
@@ -240,7 +239,6 @@ def decide_recommendation(
     decision: DecisionCreate,
     response: Response,
     session: SessionDep,
-    settings: SettingsDep,
     caller: Drafter,
     idempotency_key: IdempotencyKey = None,
 ) -> FinalDecision:
@@ -258,8 +256,8 @@ def decide_recommendation(
     if created:
         log_event(
             "decision.created",
-            settings.masked_fields,
             id=final.id,
+            created_by=caller.id,
             record=row.id,
             rating=final.rating,
             differs=final.differs,
