@@ -18,6 +18,7 @@ from engine.errors import AppraiseError
 from schemas.review import Review
 from service.commits import GroupCommit
 from service.db import connect, migrate, session_factory
+from service.deps import authorise
 from service.errors import BodyLimit, install_error_handlers
 from service.logs import RequestLog
 from service.routes import audits, frameworks, health, keys, recommendations, rulesets
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rulesets = compiled_rules
     # Content hashes of rule sets this process found stored: one per compiled rule set at most.
     app.state.sealed_hashes = set()
-    install_error_handlers(app)
+    install_error_handlers(app, authorise)
     for module in (health, frameworks, rulesets, recommendations, audits, keys):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

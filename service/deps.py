@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,9 +29,11 @@ __all__ = [
     "Drafter",
     "IdempotencyKey",
     "Reader",
+    "RoleCheck",
     "RuleSetsDep",
     "SessionDep",
     "SettingsDep",
+    "authorise",
     "owner_filter",
     "require_role",
 ]
@@ -108,15 +111,44 @@ def current_key(
 Caller = Annotated[KeyInfo, Depends(current_key)]
 
 
-def require_role(*roles: Role) -> Callable[[KeyInfo], Awaitable[KeyInfo]]:
+class RoleCheck:
     """A dependency that lets only keys of ``roles`` through (403 for the others)."""
 
-    async def check(caller: Caller) -> KeyInfo:
-        if caller.role not in roles:
-            raise Forbidden(f"a {caller.role} key may not do this; it needs {' or '.join(roles)}")
+    def __init__(self, *roles: Role) -> None:
+        self.roles = roles
+
+    async def __call__(self, caller: Caller) -> KeyInfo:
+        if caller.role not in self.roles:
+            roles = " or ".join(self.roles)
+            raise Forbidden(f"a {caller.role} key may not do this; it needs {roles}")
         return caller
 
-    return check
+
+def require_role(*roles: Role) -> RoleCheck:
+    """A dependency that lets only keys of ``roles`` through (403 for the others)."""
+    return RoleCheck(*roles)
+
+
+async def authorise(request: Request) -> None:
+    """Check the caller as the route's role dependency would, raising the same 401 or 403.
+
+    FastAPI parses a JSON body before it runs any dependency, so a body that is not JSON was
+    answered 422 before the key was looked at; the 422 handler calls this first."""
+    route = request.scope.get("route")
+    dependant: Dependant | None = getattr(route, "dependant", None)
+    checks = [d.call for d in _all_dependencies(dependant) if isinstance(d.call, RoleCheck)]
+    if not checks:
+        return
+    credentials = await _bearer(request)
+    caller = await run_in_threadpool(current_key, request, credentials)
+    for check in checks:
+        await check(caller)
+
+
+def _all_dependencies(dependant: Dependant | None) -> Iterator[Dependant]:
+    for sub in dependant.dependencies if dependant else ():
+        yield sub
+        yield from _all_dependencies(sub)
 
 
 Drafter = Annotated[KeyInfo, Depends(require_role("appraiser"))]

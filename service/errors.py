@@ -8,7 +8,7 @@ ServiceError (here)
 └── Forbidden           → 403  a key whose role may not do this
 IdempotencyConflict     → 409  an Idempotency-Key reused for a different request (store)
 LastAdminKey            → 409  the last active admin key would be revoked (store)
-RequestValidationError  → 422, in the same shape as InputError
+RequestValidationError  → 422, in the same shape as InputError, after the caller's key and role
 a body over the limit   → 413  (answered by ``BodyLimit`` before any handler runs)
 anything else           → 500 with no detail (``service.logs.RequestLog``)
 """
@@ -16,7 +16,7 @@ anything else           → 500 with no detail (``service.logs.RequestLog``)
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -90,9 +90,21 @@ async def _input_error(_: Request, exc: Exception) -> JSONResponse:
     return _unprocessable([problem(d) for d in exc.diagnostics])
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    return _unprocessable([_pydantic_problem(e) for e in exc.errors()])
+def _validation_error(
+    authorise: Callable[[Request], Awaitable[None]],
+) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    """422 for a request FastAPI could not validate, once the caller may use the route: a body
+    is never judged for a caller without a key (401) or the role (403)."""
+
+    async def answer(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        try:
+            await authorise(request)
+        except ServiceError as refused:
+            return await _service_error(request, refused)
+        return _unprocessable([_pydantic_problem(e) for e in exc.errors()])
+
+    return answer
 
 
 async def _not_found(_: Request, exc: Exception) -> JSONResponse:
@@ -109,9 +121,10 @@ async def _conflict(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=409)
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, authorise: Callable[[Request], Awaitable[None]]) -> None:
+    """Map every error to its answer; ``authorise`` checks the caller before a 422."""
     app.add_exception_handler(InputError, _input_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(RequestValidationError, _validation_error(authorise))
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(IdempotencyConflict, _conflict)

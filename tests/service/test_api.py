@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from schemas.service import Role
 from service import store
 from tests.service.conftest import Api, example
 
@@ -419,6 +420,30 @@ def test_malformed_bodies_are_422(api: Api, content: bytes, content_type: str, c
     response = post_raw(api, content, content_type)
     assert response.status_code == 422, response.text
     assert code in {p["code"] for p in response.json()["detail"]}
+
+
+@pytest.mark.parametrize(
+    ("path", "wrong_role", "right_role"),
+    [
+        ("/keys", "appraiser", "admin"),
+        ("/audits", "appraiser", "hr"),
+        ("/recommendations/rec_none/decision", "hr", "appraiser"),
+    ],
+)
+def test_a_body_is_judged_only_for_a_caller_who_may_use_the_route(
+    api: Api, path: str, wrong_role: Role, right_role: Role
+) -> None:
+    """Junk without a key is 401, junk from the wrong role 403: the key comes before the body."""
+    json_type = {"Content-Type": "application/json"}
+
+    def post_junk(headers: dict[str, str]) -> Any:
+        return api.client.post(path, content=b"{not json", headers={**json_type, **headers})
+
+    assert post_junk({}).status_code == 401
+    assert post_junk(api.key(wrong_role)).status_code == 403
+    answered = post_junk(api.key(right_role))
+    assert answered.status_code == 422
+    assert answered.json()["detail"][0]["code"] == "wrong-type"
 
 
 def test_a_body_over_the_limit_is_413(api: Api) -> None:
