@@ -47,6 +47,7 @@ def cmd_serve(args: argparse.Namespace) -> str:
     import uvicorn
 
     from service.db import connect, migrate
+    from service.http import BoundedHeadProtocol
 
     settings = _settings(args)
     # Once, before any worker starts: workers migrating a new database at once would race.
@@ -62,6 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> str:
         host=args.host,
         port=args.port,
         workers=settings.workers,
+        http=BoundedHeadProtocol,
         # uvicorn's access log would print query strings (subject ids): RequestLog logs instead.
         access_log=False,
         log_config=LOGGING,
