@@ -172,7 +172,14 @@ class KeyCreate(Frozen):
     """A request for a new API key."""
 
     role: Role
-    name: str = Field(min_length=1, max_length=200, description="Who or what will use it.")
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        # Surrounding whitespace is stripped: a name of spaces or line breaks alone is empty, and
+        # the pattern says so in the schema too.
+        pattern=r"\S",
+        description="Who or what will use it (surrounding whitespace is dropped).",
+    )
 
 
 class KeyInfo(Frozen):

@@ -21,6 +21,7 @@ from service.db import connect, migrate, session_factory
 from service.deps import authorise
 from service.errors import BodyLimit, install_error_handlers
 from service.logs import RequestLog
+from service.methods import install_method_handlers
 from service.routes import audits, frameworks, health, keys, recommendations, rulesets
 from service.settings import Settings
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Content hashes of rule sets this process found stored: one per compiled rule set at most.
     app.state.sealed_hashes = set()
     install_error_handlers(app, authorise)
+    install_method_handlers(app)
     for module in (health, frameworks, rulesets, recommendations, audits, keys):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

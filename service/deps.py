@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +31,7 @@ __all__ = [
     "CommitsDep",
     "Drafter",
     "IdempotencyKey",
+    "IsoDate",
     "Reader",
     "RoleCheck",
     "RuleSetsDep",
@@ -174,3 +178,17 @@ IdempotencyKey = Annotated[
         description="Repeat a POST with the same key to get the same record, never a second one.",
     ),
 ]
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date_text(value: object) -> object:
+    """Only ``YYYY-MM-DD``: pydantic alone would also read ``0`` as 1970-01-01."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value) is None:
+        raise ValueError("give a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+"""A date in a query string, written as the OpenAPI document says (``format: date``)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -17,6 +16,7 @@ from service.deps import (
     CommitsDep,
     Drafter,
     IdempotencyKey,
+    IsoDate,
     Reader,
     RuleSetsDep,
     SessionDep,
@@ -101,7 +101,8 @@ async def create_recommendation(
     caller: Drafter,
     idempotency_key: IdempotencyKey = None,
     supersedes: Annotated[
-        str | None, Query(description="The id of an earlier record this one corrects.")
+        str | None,
+        Query(min_length=1, description="The id of an earlier record this one corrects."),
     ] = None,
     next_steps: Annotated[
         bool,
@@ -187,7 +188,7 @@ def list_recommendations(
         str | None, Query(description="Pseudonymous id of the teacher.", examples=["t-0880"])
     ] = None,
     cycle: Annotated[
-        dt.date | None,
+        IsoDate | None,
         Query(description="A date inside the review cycle.", examples=["2026-03-01"]),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

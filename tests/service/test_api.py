@@ -513,3 +513,36 @@ def test_openapi_has_stable_operation_ids_summaries_and_the_review_schema(api: A
     assert body["application/json"]["example"]["framework"] == "isp"
     assert "Review" in schema["components"]["schemas"]
     assert "EvidenceItem" in schema["components"]["schemas"]
+
+
+def test_query_values_mean_what_the_document_says(api: Api) -> None:
+    """A date is YYYY-MM-DD (0 was read as 1970-01-01); an empty record id is not an id."""
+    headers = api.key("appraiser")
+    for cycle in ("0", "1700000000", "2026-3-1"):
+        answer = api.client.get("/recommendations", params={"cycle": cycle}, headers=headers)
+        assert answer.status_code == 422 and answer.json()["detail"][0]["path"] == "query.cycle"
+    assert (
+        api.client.get(
+            "/recommendations", params={"cycle": "2026-03-01"}, headers=headers
+        ).status_code
+        == 200
+    )
+    empty = api.client.post("/recommendations?supersedes=", json=review(), headers=headers)
+    assert empty.status_code == 422 and empty.json()["detail"][0]["path"] == "query.supersedes"
+
+
+def test_a_key_name_of_whitespace_is_refused_as_the_schema_says(api: Api) -> None:
+    schema = api.client.get("/openapi.json").json()["components"]["schemas"]["KeyCreate"]
+    assert schema["properties"]["name"]["pattern"] == r"\S"
+    admin = api.key("admin")
+    for name in ("\r", "  ", "\t\n"):
+        refused = api.client.post("/keys", json={"role": "hr", "name": name}, headers=admin)
+        assert refused.status_code == 422 and refused.json()["detail"][0]["path"] == "name"
+
+
+def test_options_and_405_name_every_method_of_the_path(api: Api) -> None:
+    options = api.client.options("/keys")
+    assert options.status_code == 204 and options.headers["allow"] == "GET, OPTIONS, POST"
+    refused = api.client.delete("/keys", headers=api.key("admin"))
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET, OPTIONS, POST"
+    assert api.client.options("/nowhere").status_code == 404

@@ -1,0 +1,68 @@
+"""The methods a path allows, said truly: ``OPTIONS`` answers them, and a 405 lists them all.
+
+Starlette answers 405 from the first route whose path matches, so ``Allow`` named only that
+route's methods (``OPTIONS /keys`` said ``POST`` though ``GET /keys`` works)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+__all__ = ["Options", "allowed_methods", "install_method_handlers"]
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Every method some route of ``app`` answers at the scope's path (none: no such path)."""
+    methods: set[str] = set()
+    for route in _routes(app.router.routes):
+        match, _ = route.matches({**scope, "type": "http"})
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods | {"OPTIONS"}) if methods else []
+
+
+def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """The routes themselves: FastAPI wraps an included router's (``original_router``)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        yield from _routes(included.routes) if included is not None else (route,)
+
+
+class Options:
+    """ASGI middleware: ``OPTIONS`` on a known path is 204 with ``Allow``; else the app's 404."""
+
+    def __init__(self, app: ASGIApp, fastapi: FastAPI) -> None:
+        self.app, self.fastapi = app, fastapi
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            allowed = allowed_methods(self.fastapi, scope)
+            if allowed:
+                answer = Response(status_code=204, headers={"Allow": ", ".join(allowed)})
+                await answer(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code != 405:
+        return await http_exception_handler(request, exc)
+    allowed = allowed_methods(request.app, request.scope)
+    return JSONResponse(
+        {"detail": f"{request.method} is not allowed here; use {', '.join(allowed)}"},
+        status_code=405,
+        headers={"Allow": ", ".join(allowed)},
+    )
+
+
+def install_method_handlers(app: FastAPI) -> None:
+    """Answer ``OPTIONS`` and list every allowed method in a 405."""
+    app.add_exception_handler(HTTPException, _method_not_allowed)
+    app.add_middleware(Options, fastapi=app)
