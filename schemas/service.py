@@ -19,11 +19,14 @@ __all__ = [
     "AuditCreate",
     "DecisionCreate",
     "Difference",
+    "ErrorDetail",
     "FinalDecision",
     "FrameworkSummary",
     "KeyCreate",
     "KeyCreated",
     "KeyInfo",
+    "Problem",
+    "Problems",
     "ReasonCode",
     "RecordSummary",
     "Replay",
@@ -234,3 +237,26 @@ class StoredAudit(Frozen):
     cases: int = Field(description="Decided records audited (the standing record of each case).")
     undecided: int = Field(description="Standing records left out: no final rating recorded yet.")
     report: AuditReport
+
+
+class Problem(Frozen):
+    """One problem of a request: where (field path, and line and column in the body when it has
+    them), a stable code, and what to do."""
+
+    path: str = Field(description="e.g. 'evidence[2].tags[0].statement'; '' for the whole body.")
+    code: str = Field(description="e.g. 'unknown-statement', 'wrong-type', 'missing-field'.")
+    message: str
+    line: int | None = Field(description="1-based, in the body as sent; null when not located.")
+    column: int | None
+
+
+class Problems(Frozen):
+    """A 422: every problem of the request at once, sorted by place."""
+
+    detail: tuple[Problem, ...]
+
+
+class ErrorDetail(Frozen):
+    """Any other error (401, 403, 404, 405, 409, 413): what went wrong, in words."""
+
+    detail: str

@@ -7,21 +7,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
-from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 
 from engine.catalogue.frameworks import Catalogue
 from engine.decide.rulesets import RuleSets
 from engine.errors import AppraiseError
-from schemas.review import Review
 from service.commits import GroupCommit
 from service.db import connect, migrate, session_factory
 from service.deps import authorise
 from service.errors import BodyLimit, install_error_handlers
 from service.logs import RequestLog
 from service.methods import install_method_handlers
+from service.openapi import openapi_document
 from service.routes import audits, frameworks, health, keys, recommendations, rulesets
 from service.settings import Settings
 
@@ -76,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app
 
 
@@ -102,18 +100,3 @@ def _freeze_what_lives_on() -> None:
     never collected, which is what it is for: it lives as long as the process."""
     gc.collect()
     gc.freeze()
-
-
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's schema plus the Review model, which the review body refers to by hand (the
-    body is read raw so that problems come back with the engine's own diagnostics)."""
-    if app.openapi_schema is None:
-        schema = get_openapi(
-            title=app.title, version=app.version, description=app.description, routes=app.routes
-        )
-        review = Review.model_json_schema(ref_template="#/components/schemas/{model}")
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.update(review.pop("$defs", {}))
-        components["Review"] = review
-        app.openapi_schema = schema
-    return app.openapi_schema

@@ -40,6 +40,7 @@ __all__ = [
     "authorise",
     "owner_filter",
     "require_role",
+    "role_checks",
 ]
 
 
@@ -138,15 +139,18 @@ async def authorise(request: Request) -> None:
 
     FastAPI parses a JSON body before it runs any dependency, so a body that is not JSON was
     answered 422 before the key was looked at; the 422 handler calls this first."""
-    route = request.scope.get("route")
-    dependant: Dependant | None = getattr(route, "dependant", None)
-    checks = [d.call for d in _all_dependencies(dependant) if isinstance(d.call, RoleCheck)]
+    checks = role_checks(getattr(request.scope.get("route"), "dependant", None))
     if not checks:
         return
     credentials = await _bearer(request)
     caller = await run_in_threadpool(current_key, request, credentials)
     for check in checks:
         await check(caller)
+
+
+def role_checks(dependant: Dependant | None) -> list[RoleCheck]:
+    """The role checks among a route's dependencies, however deep."""
+    return [d.call for d in _all_dependencies(dependant) if isinstance(d.call, RoleCheck)]
 
 
 def _all_dependencies(dependant: Dependant | None) -> Iterator[Dependant]:

@@ -14,24 +14,28 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["Options", "allowed_methods", "install_method_handlers"]
+__all__ = ["Options", "allowed_methods", "install_method_handlers", "routes_of"]
 
 
 def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
     """Every method some route of ``app`` answers at the scope's path (none: no such path)."""
     methods: set[str] = set()
-    for route in _routes(app.router.routes):
+    for route in routes_of(app):
         match, _ = route.matches({**scope, "type": "http"})
         if match is not Match.NONE:
             methods |= getattr(route, "methods", None) or set()
     return sorted(methods | {"OPTIONS"}) if methods else []
 
 
-def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
-    """The routes themselves: FastAPI wraps an included router's (``original_router``)."""
+def routes_of(app: FastAPI) -> Iterator[BaseRoute]:
+    """Every route of ``app`` itself, though FastAPI wraps an included router's."""
+    return _unwrapped(app.router.routes)
+
+
+def _unwrapped(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
     for route in routes:
         included = getattr(route, "original_router", None)
-        yield from _routes(included.routes) if included is not None else (route,)
+        yield from _unwrapped(included.routes) if included is not None else (route,)
 
 
 class Options:

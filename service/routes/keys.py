@@ -30,7 +30,12 @@ def list_keys(session: SessionDep, _: Admin) -> list[KeyInfo]:
     return store.list_keys(session)
 
 
-@router.post("/{key_id}/revoke", operation_id="revoke_key", summary="Revoke a key for good")
+@router.post(
+    "/{key_id}/revoke",
+    operation_id="revoke_key",
+    summary="Revoke a key for good",
+    responses={409: {"description": "The last admin key still active: create another first."}},
+)
 def revoke_key(
     key_id: Annotated[str, Path(description="The key's id (not the key).")],
     session: SessionDep,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from schemas.service import Role
+from schemas.service import ErrorDetail, Problems, Role
 from service import store
 from tests.service.conftest import Api, example
 
@@ -546,3 +546,28 @@ def test_options_and_405_name_every_method_of_the_path(api: Api) -> None:
     refused = api.client.delete("/keys", headers=api.key("admin"))
     assert refused.status_code == 405 and refused.headers["allow"] == "GET, OPTIONS, POST"
     assert api.client.options("/nowhere").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "path", "role", "status"),
+    [
+        ("get", "/keys", "/keys", None, 401),
+        ("get", "/keys", "/keys", "appraiser", 403),
+        ("get", "/recommendations/{record_id}", "/recommendations/rec_none", "appraiser", 404),
+        ("post", "/keys", "/keys", "admin", 422),
+        ("post", "/keys/{key_id}/revoke", "/keys/key_none/revoke", "admin", 404),
+        ("get", "/frameworks/{framework_id}", "/frameworks/nowhere", "hr", 404),
+    ],
+)
+def test_an_error_is_documented_as_it_is_sent(
+    api: Api, method: str, template: str, path: str, role: Role | None, status: int
+) -> None:
+    """The OpenAPI document names each error an operation answers, with the shape it has."""
+    headers = {**(api.key(role) if role else {}), "Content-Type": "application/json"}
+    answer = api.client.request(method, path, content=b"{not json", headers=headers)
+    assert answer.status_code == status
+    documented = api.client.get("/openapi.json").json()["paths"][template][method]["responses"]
+    schema = documented[str(status)]["content"]["application/json"]["schema"]["$ref"]
+    model = Problems if status == 422 else ErrorDetail
+    assert schema == f"#/components/schemas/{model.__name__}"
+    model.model_validate(answer.json())
