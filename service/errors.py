@@ -36,6 +36,7 @@ __all__ = [
     "Unauthorized",
     "install_error_handlers",
     "problem",
+    "query_problem",
 ]
 
 
@@ -59,6 +60,22 @@ class Forbidden(ServiceError):
     """Raised when the caller's role may not use this endpoint."""
 
     status = 403
+
+
+def query_problem(name: str, message: str) -> InputError:
+    """A 422 about query parameter ``name``, in the shape of every other problem."""
+    return InputError(
+        [
+            Diagnostic(
+                file="<query>",
+                line=0,
+                column=0,
+                code="invalid-value",
+                message=f"query.{name}: {message}",
+                path=f"query.{name}",
+            )
+        ]
+    )
 
 
 def problem(diagnostic: Diagnostic) -> dict[str, object]:

@@ -6,6 +6,7 @@ new row pointing at the old one, and the migrations add triggers that refuse UPD
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import secrets
@@ -59,8 +60,10 @@ __all__ = [
     "DecisionRecordRow",
     "FinalDecisionRow",
     "IdempotencyConflict",
+    "InvalidCursor",
     "LastAdminKey",
     "NewRecord",
+    "Page",
     "add_audit",
     "add_decision",
     "add_record",
@@ -391,6 +394,14 @@ def get_record(session: Session, record_id: str, *, owner: str | None) -> Decisi
     return row
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page of records, newest first, and the cursor of the next page (None: the last)."""
+
+    records: list[RecordSummary]
+    next_cursor: str | None
+
+
 def find_records(
     session: Session,
     *,
@@ -398,17 +409,30 @@ def find_records(
     subject: str | None = None,
     cycle_on: dt.date | None = None,
     limit: int = 100,
-) -> list[RecordSummary]:
-    """Records newest first, optionally of one subject and of the cycle containing a date."""
-    query = select(DecisionRecordRow).order_by(DecisionRecordRow.created_at.desc()).limit(limit)
+    cursor: str | None = None,
+) -> Page:
+    """Records newest first, optionally of one subject and of the cycle containing a date;
+    ``cursor`` (from a previous page) continues after that page's last record.
+
+    Keyset paging on (created_at, id): a page never repeats or skips a record, however many
+    are stored meanwhile. ``InvalidCursor`` for a cursor this function did not make."""
+    newest_first = (DecisionRecordRow.created_at.desc(), DecisionRecordRow.id.desc())
+    query = select(DecisionRecordRow).order_by(*newest_first).limit(limit + 1)
     if owner is not None:
         query = query.where(DecisionRecordRow.created_by == owner)
     if subject is not None:
         query = query.where(DecisionRecordRow.subject == subject)
+    if cursor is not None:
+        created_at, record_id = _read_cursor(cursor)
+        query = query.where(
+            (DecisionRecordRow.created_at < created_at)
+            | ((DecisionRecordRow.created_at == created_at) & (DecisionRecordRow.id < record_id))
+        )
     query = _in_cycle(query, cycle_on)
     rows = list(session.scalars(query))
+    more, rows = len(rows) > limit, rows[:limit]
     finals = {k: v.rating for k, v in _standing_decisions(session, [r.id for r in rows]).items()}
-    return [
+    summaries = [
         RecordSummary(
             id=r.id,
             created_at=r.created_at,
@@ -423,6 +447,25 @@ def find_records(
         )
         for r in rows
     ]
+    return Page(summaries, _cursor_after(rows[-1]) if more else None)
+
+
+class InvalidCursor(ValueError):
+    """Raised for a paging cursor that no page handed out."""
+
+
+def _cursor_after(row: DecisionRecordRow) -> str:
+    text = f"{row.created_at.isoformat()}|{row.id}"
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
+        created_at, record_id = text.split("|", 1)
+        return dt.datetime.fromisoformat(created_at), record_id
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        raise InvalidCursor("not a cursor this service handed out") from None
 
 
 def review_of(row: DecisionRecordRow) -> Review:

@@ -22,6 +22,7 @@ from service.deps import (
     SessionDep,
     owner_filter,
 )
+from service.errors import query_problem
 from service.logs import log_event
 from service.pages import html_page, markdown_page
 
@@ -182,6 +183,8 @@ def get_recommendation(
     summary="Decision records the caller may read, newest first",
 )
 def list_recommendations(
+    request: Request,
+    response: Response,
     session: SessionDep,
     caller: Reader,
     subject: Annotated[
@@ -191,11 +194,31 @@ def list_recommendations(
         IsoDate | None,
         Query(description="A date inside the review cycle.", examples=["2026-03-01"]),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Records on this page.")] = 100,
+    cursor: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            description='Where the next page starts: from the `Link` header (rel="next") '
+            "of the page before; there is none on the last page.",
+        ),
+    ] = None,
 ) -> list[RecordSummary]:
-    return store.find_records(
-        session, owner=owner_filter(caller), subject=subject, cycle_on=cycle, limit=limit
-    )
+    try:
+        page = store.find_records(
+            session,
+            owner=owner_filter(caller),
+            subject=subject,
+            cycle_on=cycle,
+            limit=limit,
+            cursor=cursor,
+        )
+    except store.InvalidCursor as exc:
+        raise query_problem("cursor", str(exc)) from None
+    if page.next_cursor is not None:
+        following = request.url.include_query_params(cursor=page.next_cursor)
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return page.records
 
 
 @router.post(

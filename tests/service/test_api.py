@@ -571,3 +571,26 @@ def test_an_error_is_documented_as_it_is_sent(
     model = Problems if status == 422 else ErrorDetail
     assert schema == f"#/components/schemas/{model.__name__}"
     model.model_validate(answer.json())
+
+
+def test_records_page_with_a_cursor_in_the_link_header(api: Api) -> None:
+    """Every record once, newest first, however the pages fall and whatever is stored between."""
+    headers = api.key("appraiser")
+    subject = f"t-paging-{id(api)}"
+    made = [create(api, headers, review(subject=subject))["id"] for _ in range(5)]
+    seen: list[str] = []
+    url: str | None = f"/recommendations?subject={subject}&limit=2"
+    sizes = []
+    while url:
+        page = api.client.get(url, headers=headers)
+        assert page.status_code == 200
+        sizes.append(len(page.json()))
+        seen += [r["id"] for r in page.json()]
+        if len(seen) == 2:  # a record stored meanwhile is newer: not on the later pages
+            create(api, headers, review(subject=subject))
+        link = page.headers.get("link")
+        url = link[1 : link.index(">")] if link else None
+    assert sizes == [2, 2, 1]
+    assert seen == list(reversed(made))
+    bad = api.client.get("/recommendations", params={"cursor": "nonsense"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["path"] == "query.cursor"
