@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -165,11 +165,14 @@ def get_recommendation(
     session: SessionDep,
     caller: Reader,
     format: Annotated[
-        Literal["json", "markdown", "html"], Query(description="json, markdown or html")
-    ] = "json",
+        Literal["json", "markdown", "html"] | None,
+        Query(description="json, markdown or html; without it, the Accept header chooses"),
+    ] = None,
+    accept: Annotated[str, Header(include_in_schema=False)] = "",
 ) -> StoredRecord | Response:
     row = store.get_record(session, record_id, owner=owner_filter(caller))
     view = store.record_view(session, row)
+    format = format or _format_accepted(accept)
     if format == "markdown":
         return PlainTextResponse(markdown_page(view), media_type="text/markdown; charset=utf-8")
     if format == "html":
@@ -290,3 +293,30 @@ def decide_recommendation(
     else:
         response.status_code = 200
     return final
+
+
+Format = Literal["json", "markdown", "html"]
+_ACCEPTED_FORMATS: dict[str, Format] = {
+    "text/html": "html",
+    "text/markdown": "markdown",
+    "application/json": "json",
+}
+
+
+def _format_accepted(accept: str) -> Format:
+    """The format the ``Accept`` header prefers most (by q, then order), else JSON."""
+    candidates: list[tuple[float, int, Format]] = []
+    for position, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        quality = next((_quality(p[2:]) for p in params if p.startswith("q=")), 1.0)
+        found = _ACCEPTED_FORMATS.get(media.lower())
+        if found and quality > 0:
+            candidates.append((-quality, position, found))
+    return min(candidates)[2] if candidates else "json"
+
+
+def _quality(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0

@@ -594,3 +594,27 @@ def test_records_page_with_a_cursor_in_the_link_header(api: Api) -> None:
     assert seen == list(reversed(made))
     bad = api.client.get("/recommendations", params={"cursor": "nonsense"}, headers=headers)
     assert bad.status_code == 422 and bad.json()["detail"][0]["path"] == "query.cursor"
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("text/html", "text/html"),
+        ("text/markdown", "text/markdown"),
+        ("text/html;q=0.5, text/markdown", "text/markdown"),
+        ("application/json", "application/json"),
+        ("*/*", "application/json"),
+        ("", "application/json"),
+    ],
+)
+def test_the_accept_header_chooses_the_format_like_the_query(
+    api: Api, accept: str, content_type: str
+) -> None:
+    headers = api.key("appraiser")
+    record = create(api, headers)
+    url = f"/recommendations/{record['id']}"
+    answer = api.client.get(url, headers={**headers, "Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith(content_type)
+    explicit = api.client.get(url, params={"format": "json"}, headers={**headers, "Accept": accept})
+    assert explicit.headers["content-type"].startswith("application/json")
