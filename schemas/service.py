@@ -19,14 +19,13 @@ __all__ = [
     "AuditCreate",
     "DecisionCreate",
     "Difference",
-    "ErrorDetail",
     "FinalDecision",
     "FrameworkSummary",
+    "InputProblem",
     "KeyCreate",
     "KeyCreated",
     "KeyInfo",
     "Problem",
-    "Problems",
     "ReasonCode",
     "RecordSummary",
     "Replay",
@@ -239,7 +238,7 @@ class StoredAudit(Frozen):
     report: AuditReport
 
 
-class Problem(Frozen):
+class InputProblem(Frozen):
     """One problem of a request: where (field path, and line and column in the body when it has
     them), a stable code, and what to do."""
 
@@ -250,13 +249,14 @@ class Problem(Frozen):
     column: int | None
 
 
-class Problems(Frozen):
-    """A 422: every problem of the request at once, sorted by place."""
+class Problem(Frozen):
+    """Every error answer, as RFC 9457 problem details (``application/problem+json``)."""
 
-    detail: tuple[Problem, ...]
-
-
-class ErrorDetail(Frozen):
-    """Any other error (401, 403, 404, 405, 409, 413): what went wrong, in words."""
-
-    detail: str
+    type: str = Field(default="about:blank", description="'about:blank': the status says it.")
+    title: str = Field(description="The status's phrase, e.g. 'Unprocessable Content'.")
+    status: int
+    detail: str = Field(description="What went wrong, in words, and what to do.")
+    errors: tuple[InputProblem, ...] | None = Field(
+        default=None,
+        description="422 only: every problem of the request at once, sorted by place.",
+    )

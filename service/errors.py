@@ -1,7 +1,9 @@
-"""The one place errors become HTTP responses; handlers just raise.
+"""The one place errors become HTTP responses; handlers just raise. Every error is an RFC 9457
+problem (``application/problem+json``: type, title, status, detail; a 422 adds ``errors``, one
+located problem each: path, code, message, line, column).
 
 AppraiseError (engine)
-├── InputError          → 422, one problem per diagnostic: path, code, message, line, column
+├── InputError          → 422, one entry of ``errors`` per diagnostic
 └── NotFoundError       → 404
 ServiceError (here)
 ├── Unauthorized        → 401  no key, or a key that is unknown or revoked
@@ -10,6 +12,7 @@ IdempotencyConflict     → 409  an Idempotency-Key reused for a different reque
 LastAdminKey            → 409  the last active admin key would be revoked (store)
 RequestValidationError  → 422, in the same shape as InputError, after the caller's key and role
 a body over the limit   → 413  (answered by ``BodyLimit`` before any handler runs)
+a path or method that does not exist → 404 / 405 (``service.methods``)
 anything else           → 500 with no detail (``service.logs.RequestLog``)
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,12 +34,15 @@ from schemas.diagnostics import Diagnostic
 from service.store import IdempotencyConflict, LastAdminKey
 
 __all__ = [
+    "PROBLEM_JSON",
     "BodyLimit",
     "Forbidden",
     "ServiceError",
     "Unauthorized",
+    "input_problem",
     "install_error_handlers",
-    "problem",
+    "problem_body",
+    "problem_response",
     "query_problem",
 ]
 
@@ -78,7 +85,41 @@ def query_problem(name: str, message: str) -> InputError:
     )
 
 
-def problem(diagnostic: Diagnostic) -> dict[str, object]:
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_body(
+    status: int, detail: str, errors: Sequence[dict[str, object]] | None = None
+) -> dict[str, object]:
+    """An RFC 9457 problem: the status's phrase as title, and the located ``errors`` of a 422."""
+    body: dict[str, object] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = list(errors)
+    return body
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    errors: Sequence[dict[str, object]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Every error the service answers, in one shape (``schemas.service.Problem``)."""
+    return JSONResponse(
+        problem_body(status, detail, errors),
+        status_code=status,
+        headers=headers,
+        media_type=PROBLEM_JSON,
+    )
+
+
+def input_problem(diagnostic: Diagnostic) -> dict[str, object]:
     """One 422 problem: where (field path, line, column), a stable code, and what to do."""
     located = diagnostic.line > 0  # line 0: a document built in code, with no source text
     return {
@@ -91,7 +132,9 @@ def problem(diagnostic: Diagnostic) -> dict[str, object]:
 
 
 def _unprocessable(problems: Sequence[dict[str, object]]) -> JSONResponse:
-    return JSONResponse({"detail": list(problems)}, status_code=422)
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    detail = f"The request has {count}, each with its place in errors."
+    return problem_response(422, detail, errors=problems)
 
 
 def _pydantic_problem(error: ErrorDetails) -> dict[str, object]:
@@ -104,7 +147,7 @@ def _pydantic_problem(error: ErrorDetails) -> dict[str, object]:
 
 async def _input_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InputError)
-    return _unprocessable([problem(d) for d in exc.diagnostics])
+    return _unprocessable([input_problem(d) for d in exc.diagnostics])
 
 
 def _validation_error(
@@ -125,17 +168,17 @@ def _validation_error(
 
 
 async def _not_found(_: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=404)
+    return problem_response(404, str(exc))
 
 
 async def _service_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
+    return problem_response(exc.status, exc.detail, headers=headers)
 
 
 async def _conflict(_: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=409)
+    return problem_response(409, str(exc))
 
 
 def install_error_handlers(app: FastAPI, authorise: Callable[[Request], Awaitable[None]]) -> None:
@@ -182,12 +225,13 @@ class BodyLimit:
         await self.app(scope, _replay({"type": "http.request", "body": body}, receive), send)
 
     async def _too_large(self, send: Send) -> None:
-        payload = json.dumps({"detail": f"the body is larger than {self.max_bytes} bytes"})
+        detail = f"the body is larger than {self.max_bytes} bytes"
+        payload = json.dumps(problem_body(413, detail))
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", b"application/json")],
+                "headers": [(b"content-type", PROBLEM_JSON.encode())],
             }
         )
         await send({"type": "http.response.body", "body": payload.encode()})

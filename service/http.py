@@ -9,6 +9,8 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from service.errors import PROBLEM_JSON, problem_body
+
 __all__ = ["MAX_HEAD_BYTES", "BoundedHeadProtocol"]
 
 MAX_HEAD_BYTES = 64 * 1024
@@ -16,10 +18,11 @@ MAX_HEAD_BYTES = 64 * 1024
 
 
 def _too_large() -> bytes:
-    body = json.dumps({"detail": f"the request line and headers exceed {MAX_HEAD_BYTES} bytes"})
+    detail = f"the request line and headers exceed {MAX_HEAD_BYTES} bytes"
+    body = json.dumps(problem_body(431, detail))
     head = (
         "HTTP/1.1 431 Request Header Fields Too Large\r\n"
-        "content-type: application/json\r\n"
+        f"content-type: {PROBLEM_JSON}\r\n"
         "connection: close\r\n"
         f"content-length: {len(body)}\r\n\r\n"
     )

@@ -12,6 +12,8 @@ import time
 from pydantic_core import to_json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.errors import PROBLEM_JSON, problem_body
+
 __all__ = ["AUDIT_TRAIL", "RequestLog", "log_event"]
 
 requests_log = logging.getLogger("appraise.requests")
@@ -50,10 +52,13 @@ def log_event(event: str, **values: str | bool | None) -> None:
     records_log.info(to_json({"event": event, **values}).decode("utf-8"))
 
 
+_INTERNAL_ERROR = to_json(problem_body(500, "internal error"))
+
+
 async def _internal_error(send: Send) -> None:
-    headers = [(b"content-type", b"application/json")]
+    headers = [(b"content-type", PROBLEM_JSON.encode())]
     await send({"type": "http.response.start", "status": 500, "headers": headers})
-    await send({"type": "http.response.body", "body": b'{"detail":"internal error"}'})
+    await send({"type": "http.response.body", "body": _INTERNAL_ERROR})
 
 
 class RequestLog:

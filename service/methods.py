@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.errors import problem_response
 
 __all__ = ["Options", "allowed_methods", "install_method_handlers", "routes_of"]
 
@@ -54,19 +55,18 @@ class Options:
         await self.app(scope, receive, send)
 
 
-async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (no such path, method not allowed) as problems too."""
     assert isinstance(exc, HTTPException)
     if exc.status_code != 405:
-        return await http_exception_handler(request, exc)
+        headers = dict(exc.headers) if exc.headers else None
+        return problem_response(exc.status_code, str(exc.detail), headers=headers)
     allowed = allowed_methods(request.app, request.scope)
-    return JSONResponse(
-        {"detail": f"{request.method} is not allowed here; use {', '.join(allowed)}"},
-        status_code=405,
-        headers={"Allow": ", ".join(allowed)},
-    )
+    detail = f"{request.method} is not allowed here; use {', '.join(allowed)}"
+    return problem_response(405, detail, headers={"Allow": ", ".join(allowed)})
 
 
 def install_method_handlers(app: FastAPI) -> None:
     """Answer ``OPTIONS`` and list every allowed method in a 405."""
-    app.add_exception_handler(HTTPException, _method_not_allowed)
+    app.add_exception_handler(HTTPException, _http_exception)
     app.add_middleware(Options, fastapi=app)

@@ -1,5 +1,6 @@
 """The OpenAPI document, made to say what the service does: the review body by hand, and every
-error as it is really sent (FastAPI documents its own 422 shape and no 401 or 403)."""
+error as it is really sent, an RFC 9457 problem (FastAPI documents its own 422 shape and no 401
+or 403)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from schemas.review import Review
-from schemas.service import ErrorDetail, Problems
+from schemas.service import Problem
 from service.deps import role_checks
+from service.errors import PROBLEM_JSON
 from service.methods import routes_of
 
 __all__ = ["openapi_document"]
@@ -32,7 +34,7 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in (Review, Problems, ErrorDetail):
+        for model in (Review, Problem):
             _add_component(components, model)
         for component in ("HTTPValidationError", "ValidationError"):
             components.pop(component, None)
@@ -57,8 +59,7 @@ def _add_component(components: dict[str, Any], model: type[BaseModel]) -> None:
     components[model.__name__] = found
 
 
-def _json(component: str) -> dict[str, Any]:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}
+_PROBLEM = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 def _document_errors(operation: dict[str, Any], *, role_checked: bool, has_ids: bool) -> None:
@@ -72,7 +73,5 @@ def _document_errors(operation: dict[str, Any], *, role_checked: bool, has_ids: 
     if "requestBody" in operation:
         responses["413"] = {"description": _ERRORS["413"]}
     for status, response in responses.items():
-        if status == "422":
-            response["content"] = _json("Problems")
-        elif status.startswith("4"):
-            response["content"] = _json("ErrorDetail")
+        if status.startswith("4"):
+            response["content"] = _PROBLEM

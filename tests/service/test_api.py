@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from schemas.service import ErrorDetail, Problems, Role
+from schemas.service import Problem, Role
 from service import store
 from tests.service.conftest import Api, example
 
@@ -181,17 +181,17 @@ def test_a_differing_final_rating_needs_a_reason_and_a_note(api: Api) -> None:
     url = f"/recommendations/{record['id']}/decision"
     bare = api.client.post(url, json={"rating": "exceeding"}, headers=headers)
     assert bare.status_code == 422
-    assert bare.json()["detail"][0]["path"] == "reason"
-    assert bare.json()["detail"][0]["code"] == "missing-reason"
-    assert bare.json()["detail"][0]["line"] is None  # checked on the parsed decision: no place
+    assert bare.json()["errors"][0]["path"] == "reason"
+    assert bare.json()["errors"][0]["code"] == "missing-reason"
+    assert bare.json()["errors"][0]["line"] is None  # checked on the parsed decision: no place
     no_note = api.client.post(url, json={"rating": "exceeding", "reason": "other"}, headers=headers)
     assert no_note.status_code == 422
     bad_code = {"rating": "exceeding", "reason": "felt-like-it", "note": "n"}
     bad = api.client.post(url, json=bad_code, headers=headers)
-    assert bad.status_code == 422 and bad.json()["detail"][0]["path"] == "reason"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "reason"
     off_scale = api.client.post(url, json={"rating": "meting"}, headers=headers)
     assert off_scale.status_code == 422
-    assert "did you mean 'meeting'" in off_scale.json()["detail"][0]["message"]
+    assert "did you mean 'meeting'" in off_scale.json()["errors"][0]["message"]
     body = {"rating": "exceeding", "reason": "moderation", "note": "Moderated across schools."}
     decided = api.client.post(url, json=body, headers=headers)
     assert decided.status_code == 201 and decided.json()["differs"] is True
@@ -313,7 +313,7 @@ def test_admin_manages_keys_and_nothing_else(api: Api) -> None:
     appraiser = api.key("appraiser")
     assert api.client.get("/keys", headers=appraiser).status_code == 403
     bad_role = api.client.post("/keys", json={"role": "root", "name": "x"}, headers=admin)
-    assert bad_role.status_code == 422 and bad_role.json()["detail"][0]["path"] == "role"
+    assert bad_role.status_code == 422 and bad_role.json()["errors"][0]["path"] == "role"
 
 
 def test_the_last_active_admin_key_cannot_be_revoked(api: Api) -> None:
@@ -365,7 +365,7 @@ def test_unknown_statement_is_422_with_path_place_and_did_you_mean(api: Api) -> 
     body["evidence"][0]["tags"][0]["statement"] = "isp.3.11"
     response = post_raw(api, json.dumps(body, indent=2).encode())
     assert response.status_code == 422
-    (problem,) = response.json()["detail"]
+    (problem,) = response.json()["errors"]
     assert problem["path"] == "evidence[0].tags[0].statement"
     assert problem["code"] == "unknown-statement"
     assert "did you mean 'isp.3.1'?" in problem["message"]
@@ -378,7 +378,7 @@ def test_every_problem_is_reported_at_once(api: Api) -> None:
     body["evidence"][1]["colour"] = "blue"
     response = post_raw(api, json.dumps(body).encode())
     assert response.status_code == 422
-    found = {(p["path"], p["code"]) for p in response.json()["detail"]}
+    found = {(p["path"], p["code"]) for p in response.json()["errors"]}
     assert found >= {
         ("cycle_start", "wrong-type"),
         ("evidence[0].kind", "invalid-value"),
@@ -419,7 +419,7 @@ def test_every_problem_is_reported_at_once(api: Api) -> None:
 def test_malformed_bodies_are_422(api: Api, content: bytes, content_type: str, code: str) -> None:
     response = post_raw(api, content, content_type)
     assert response.status_code == 422, response.text
-    assert code in {p["code"] for p in response.json()["detail"]}
+    assert code in {p["code"] for p in response.json()["errors"]}
 
 
 @pytest.mark.parametrize(
@@ -443,7 +443,7 @@ def test_a_body_is_judged_only_for_a_caller_who_may_use_the_route(
     assert post_junk(api.key(wrong_role)).status_code == 403
     answered = post_junk(api.key(right_role))
     assert answered.status_code == 422
-    assert answered.json()["detail"][0]["code"] == "wrong-type"
+    assert answered.json()["errors"][0]["code"] == "wrong-type"
 
 
 def test_a_body_over_the_limit_is_413(api: Api) -> None:
@@ -471,7 +471,7 @@ def test_unknown_ids_and_bad_parameters(api: Api) -> None:
     pdf = api.client.get(
         f"/recommendations/{record['id']}", params={"format": "pdf"}, headers=headers
     )
-    assert pdf.status_code == 422 and pdf.json()["detail"][0]["path"] == "query.format"
+    assert pdf.status_code == 422 and pdf.json()["errors"][0]["path"] == "query.format"
     cycle = api.client.get("/recommendations", params={"cycle": "spring"}, headers=headers)
     assert cycle.status_code == 422
     not_json = api.client.post(
@@ -520,7 +520,7 @@ def test_query_values_mean_what_the_document_says(api: Api) -> None:
     headers = api.key("appraiser")
     for cycle in ("0", "1700000000", "2026-3-1"):
         answer = api.client.get("/recommendations", params={"cycle": cycle}, headers=headers)
-        assert answer.status_code == 422 and answer.json()["detail"][0]["path"] == "query.cycle"
+        assert answer.status_code == 422 and answer.json()["errors"][0]["path"] == "query.cycle"
     assert (
         api.client.get(
             "/recommendations", params={"cycle": "2026-03-01"}, headers=headers
@@ -528,7 +528,7 @@ def test_query_values_mean_what_the_document_says(api: Api) -> None:
         == 200
     )
     empty = api.client.post("/recommendations?supersedes=", json=review(), headers=headers)
-    assert empty.status_code == 422 and empty.json()["detail"][0]["path"] == "query.supersedes"
+    assert empty.status_code == 422 and empty.json()["errors"][0]["path"] == "query.supersedes"
 
 
 def test_a_key_name_of_whitespace_is_refused_as_the_schema_says(api: Api) -> None:
@@ -537,7 +537,7 @@ def test_a_key_name_of_whitespace_is_refused_as_the_schema_says(api: Api) -> Non
     admin = api.key("admin")
     for name in ("\r", "  ", "\t\n"):
         refused = api.client.post("/keys", json={"role": "hr", "name": name}, headers=admin)
-        assert refused.status_code == 422 and refused.json()["detail"][0]["path"] == "name"
+        assert refused.status_code == 422 and refused.json()["errors"][0]["path"] == "name"
 
 
 def test_options_and_405_name_every_method_of_the_path(api: Api) -> None:
@@ -562,15 +562,18 @@ def test_options_and_405_name_every_method_of_the_path(api: Api) -> None:
 def test_an_error_is_documented_as_it_is_sent(
     api: Api, method: str, template: str, path: str, role: Role | None, status: int
 ) -> None:
-    """The OpenAPI document names each error an operation answers, with the shape it has."""
+    """Each error an operation answers is in the OpenAPI document, as the RFC 9457 problem it
+    is sent as (``application/problem+json``; a 422 lists its located errors)."""
     headers = {**(api.key(role) if role else {}), "Content-Type": "application/json"}
     answer = api.client.request(method, path, content=b"{not json", headers=headers)
     assert answer.status_code == status
+    assert answer.headers["content-type"] == "application/problem+json"
     documented = api.client.get("/openapi.json").json()["paths"][template][method]["responses"]
-    schema = documented[str(status)]["content"]["application/json"]["schema"]["$ref"]
-    model = Problems if status == 422 else ErrorDetail
-    assert schema == f"#/components/schemas/{model.__name__}"
-    model.model_validate(answer.json())
+    schema = documented[str(status)]["content"]["application/problem+json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Problem"}
+    problem = Problem.model_validate(answer.json())
+    assert problem.status == status and problem.detail
+    assert (problem.errors is not None) == (status == 422)
 
 
 def test_records_page_with_a_cursor_in_the_link_header(api: Api) -> None:
@@ -593,7 +596,7 @@ def test_records_page_with_a_cursor_in_the_link_header(api: Api) -> None:
     assert sizes == [2, 2, 1]
     assert seen == list(reversed(made))
     bad = api.client.get("/recommendations", params={"cursor": "nonsense"}, headers=headers)
-    assert bad.status_code == 422 and bad.json()["detail"][0]["path"] == "query.cursor"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "query.cursor"
 
 
 @pytest.mark.parametrize(

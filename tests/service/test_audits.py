@@ -128,4 +128,4 @@ def test_bad_audit_requests(api: Api) -> None:
     assert "did you mean 'hampshire'" in unknown.json()["detail"]
     bad = api.client.post("/audits", json={"alpha": 2, "colour": "red"}, headers=hr)
     assert bad.status_code == 422
-    assert {p["path"] for p in bad.json()["detail"]} >= {"alpha", "colour"}
+    assert {p["path"] for p in bad.json()["errors"]} >= {"alpha", "colour"}

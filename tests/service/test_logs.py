@@ -75,7 +75,13 @@ def test_an_unexpected_error_is_a_bare_500_logged_by_type_only(
 
     with TestClient(app) as client, caplog.at_level(logging.INFO):
         response = client.get("/boom", params={"subject": "t-secret-99"})
-    assert response.status_code == 500 and response.json() == {"detail": "internal error"}
+    assert response.status_code == 500
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "internal error",
+    }
     server_side = [r.getMessage() for r in caplog.records if not r.name.startswith("httpx")]
     assert "unhandled RuntimeError" in server_side
     assert not any("t-secret-99" in line for line in server_side)

@@ -69,7 +69,7 @@ def test_any_review_gets_a_record_or_a_422(sqlite_api: Api, body: dict[str, Any]
     response = sqlite_api.client.post("/recommendations", json=body, headers=headers)
     assert response.status_code in (201, 422), response.text
     if response.status_code == 422:
-        assert all(p["code"] and p["message"] for p in response.json()["detail"])
+        assert all(p["code"] and p["message"] for p in response.json()["errors"])
 
 
 @settings(
