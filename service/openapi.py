@@ -23,6 +23,7 @@ _ERRORS = {
     "404": "No such id (or not one the caller may read).",
     "401": "No API key, or one that is unknown or revoked.",
     "403": "The key's role may not do this.",
+    "400": "The body could not be read at all (e.g. not UTF-8).",
     "413": "The body is larger than the service accepts (APPRAISE_MAX_BODY_BYTES).",
 }
 
@@ -72,6 +73,7 @@ def _document_errors(operation: dict[str, Any], *, role_checked: bool, has_ids: 
         responses["403"] = {"description": _ERRORS["403"]}
     if "requestBody" in operation:
         responses["413"] = {"description": _ERRORS["413"]}
+        responses.setdefault("400", {"description": _ERRORS["400"]})
     for status, response in responses.items():
         if status.startswith("4"):
             response["content"] = _PROBLEM

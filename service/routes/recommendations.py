@@ -87,6 +87,7 @@ async def raw_body(request: Request) -> bytes:
     openapi_extra={"requestBody": _REVIEW_BODY},
     responses={
         200: {"description": "Stored earlier under the same Idempotency-Key."},
+        404: {"description": "`supersedes` names no record of the caller's."},
         409: {"description": "The Idempotency-Key was used for a different request."},
         413: {"description": "The body is too large."},
         422: _PROBLEMS,
