@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +69,11 @@ class CompiledRules:
 
     def scale_for(self, stage: str | None) -> OutcomeScale:
         """The scale a review at ``stage`` is drafted on (the framework's unless declared)."""
-        return self._scales.get(stage, self._scales[None])
+        return self.scales.get(stage, self.scales[None])
 
     @cached_property
-    def _scales(self) -> dict[str | None, OutcomeScale]:
+    def scales(self) -> dict[str | None, OutcomeScale]:
+        """Stage → its scale; ``None``: every stage without one of its own (the framework's)."""
         return outcome_scales(self.ruleset, self.framework)
 
 
@@ -422,7 +424,7 @@ class _Checker:
                 message = f"{level!r} is not a level of this scale{hint}"
                 self._report((*loc, "map", rating), "unknown-rating", message)
         mapped = [(r, scale.map[r]) for r in self.scale if scale.map.get(r) in own]
-        for (worse, low), (better, high) in zip(mapped, mapped[1:], strict=False):
+        for (worse, low), (better, high) in pairwise(mapped):
             if own.index(high) < own.index(low):
                 message = (
                     f"the map reverses the scales: {better!r} is better than {worse!r} but maps "

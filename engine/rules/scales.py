@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from schemas.framework import Framework
-from schemas.ruleset import STATUSES, RuleSet
+from schemas.ruleset import STATUSES, Resolution, RuleSet
 
-__all__ = ["OutcomeScale", "outcome_scales", "stages_of_rule"]
+__all__ = ["OutcomeScale", "framework_scale", "outcome_scales", "stages_of_rule"]
 
 
 @dataclass(frozen=True)
@@ -43,19 +43,23 @@ class OutcomeScale:
         return self.labels.get(level or "")
 
 
-def outcome_scales(ruleset: RuleSet, framework: Framework) -> dict[str | None, OutcomeScale]:
-    """Stage → the scale it drafts on; key ``None`` is every other stage (the framework's)."""
+def framework_scale(framework: Framework, resolution: Resolution | None = None) -> OutcomeScale:
+    """The framework's own scale; ``resolution`` gives its expected level and order."""
     levels = tuple(level.id for level in framework.scale.levels)
-    default = OutcomeScale(
+    return OutcomeScale(
         id=None,
         title=framework.id,
         levels=levels,
         labels={level.id: level.label for level in framework.scale.levels},
-        expected=ruleset.resolution.expected,
+        expected=resolution.expected if resolution else levels[-1],
         mapping={level: level for level in levels},
-        order=ruleset.resolution.order,
+        order=resolution.order if resolution else (*STATUSES, *levels),
     )
-    found: dict[str | None, OutcomeScale] = {None: default}
+
+
+def outcome_scales(ruleset: RuleSet, framework: Framework) -> dict[str | None, OutcomeScale]:
+    """Stage → the scale it drafts on; key ``None`` is every other stage (the framework's)."""
+    found: dict[str | None, OutcomeScale] = {None: framework_scale(framework, ruleset.resolution)}
     for scale_id, declared in ruleset.scales.items():
         own = tuple(level.id for level in declared.levels)
         mapping = {**declared.map, **{level: level for level in own}}
