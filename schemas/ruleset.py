@@ -73,7 +73,11 @@ class Pattern(Frozen):
 class Then(Frozen):
     """What a rule does when it fires: exactly one of propose, status or conclude."""
 
-    propose: Slug | None = Field(default=None, description="A rating id on the framework's scale.")
+    propose: Slug | None = Field(
+        default=None,
+        description="A rating of the framework's scale, or a level of the scale of the stages "
+        "the rule applies to.",
+    )
     status: Status | None = None
     conclude: Slug | None = Field(default=None, description="A conclusion other rules can match.")
 
