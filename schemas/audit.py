@@ -88,7 +88,10 @@ class CohortDecision(Frozen):
     """What a person decided on a review: a cohort entry less the review (a sidecar file)."""
 
     id: str | None = Field(default=None, description="Entry id; default: the review's subject.")
-    final_rating: Slug = Field(description="The rating actually given, a level of the scale.")
+    final_rating: Slug = Field(
+        description="The rating actually given, a level of the scale of the review's stage "
+        "(e.g. the induction scale for an ECT)."
+    )
     reason_code: Slug | None = Field(default=None, description="Why it differs from the draft.")
     progression: Progression | None = None
     reasons: tuple[RecordedReason, ...] = ()
@@ -112,6 +115,14 @@ class AuditCase(Frozen):
     framework: Slug
     ruleset: DottedId
     stage: str | None
+    scale: str | None = Field(
+        default=None,
+        description="The rule set's scale the draft and final are on (e.g. 'induction' for an "
+        "ECT); None: the framework's.",
+    )
+    scale_levels: tuple[str, ...] = Field(
+        default=(), description="That scale's levels, worst first; () for the framework's."
+    )
     draft_outcome: str
     draft_rating: str | None
     decided_by: tuple[str, ...]
@@ -237,6 +248,11 @@ class GroupRow(Frozen):
 
 class GroupTable(Frozen):
     characteristic: str
+    scale: str | None = Field(
+        default=None,
+        description="The rule-set scale of the cases counted (e.g. 'induction', ECTs only); "
+        "None: the cases on their framework's scale (pay ratings).",
+    )
     rows: tuple[GroupRow, ...]
 
 

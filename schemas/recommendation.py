@@ -119,9 +119,14 @@ class Recommendation(Frozen):
     subject: str
     stage: Slug | None
     outcome: Outcome
-    rating: Slug | None = Field(description="A level of the framework's scale when rated.")
+    rating: Slug | None = Field(description="A level of the draft's scale when rated.")
     rating_label: str | None
     purpose: str = Field(description="e.g. 'pay-recommendation' or 'induction-progress'.")
+    scale: Slug | None = Field(
+        default=None,
+        description="The rule set's scale the draft is on, e.g. 'induction' for an ECT; "
+        "None: the framework's own scale.",
+    )
     summary: str
     decided_by: tuple[DottedId, ...] = Field(description="Rules whose proposal won.")
     proposals: tuple[Proposal, ...]

@@ -31,6 +31,8 @@ __all__ = [
     "Resolution",
     "Rule",
     "RuleSet",
+    "Scale",
+    "ScaleLevel",
     "Status",
     "Then",
 ]
@@ -71,7 +73,11 @@ class Pattern(Frozen):
 class Then(Frozen):
     """What a rule does when it fires: exactly one of propose, status or conclude."""
 
-    propose: Slug | None = Field(default=None, description="A rating id on the framework's scale.")
+    propose: Slug | None = Field(
+        default=None,
+        description="A rating of the framework's scale, or a level of the scale of the stages "
+        "the rule applies to.",
+    )
     status: Status | None = None
     conclude: Slug | None = Field(default=None, description="A conclusion other rules can match.")
 
@@ -141,6 +147,33 @@ class Purpose(Frozen):
     stages: dict[Slug, str] = Field(default_factory=dict)
 
 
+class ScaleLevel(Frozen):
+    """One outcome of a rule set's own scale: its id and the words a record uses."""
+
+    id: Slug
+    label: str = Field(min_length=1)
+    description: str | None = None
+
+
+class Scale(Frozen):
+    """An outcome scale some stages draft on instead of the framework's (e.g. induction).
+
+    Rules propose the framework's ratings as usual; ``map`` says which level of this scale each
+    one stands for at these stages. A rule that applies only to these stages may also propose a
+    level of this scale directly.
+    """
+
+    title: str = Field(min_length=1, description="e.g. 'induction', as in 'the induction scale'.")
+    stages: tuple[Slug, ...] = Field(min_length=1, description="The stages drafted on it.")
+    levels: tuple[ScaleLevel, ...] = Field(min_length=2, description="Worst first.")
+    map: dict[Slug, Slug] = Field(
+        default_factory=dict,
+        description="Framework rating → the level of this scale it stands for at these stages.",
+    )
+    expected: Slug = Field(description="The level that means expectations are met.")
+    rationale: str | None = None
+
+
 class RuleSet(Frozen):
     """A school's policy as data: compiled once, evaluated for many reviews."""
 
@@ -151,6 +184,10 @@ class RuleSet(Frozen):
     description: str | None = None
     facts: FactSettings = FactSettings()
     purpose: Purpose = Purpose()
+    scales: dict[Slug, Scale] = Field(
+        default_factory=dict,
+        description="Outcome scales of particular stages; other stages use the framework's.",
+    )
     parameters: dict[ParamName, Parameter] = Field(default_factory=dict)
     rules: tuple[Rule, ...] = Field(min_length=1)
     resolution: Resolution

@@ -7,7 +7,7 @@ a checked ``CohortEntry``, every problem located (``cohort.jsonl:12:345: unknown
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,28 @@ from engine._validate import did_you_mean, validate_document
 from engine._yaml import Located, load_yaml_file, load_yaml_text
 from engine.errors import InputError, NotFoundError
 from engine.review.load import check_review, load_review, validate_review
+from engine.rules.scales import OutcomeScale, framework_scale
 from schemas.audit import CohortDecision, CohortEntry
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
 
-__all__ = ["SIDECAR_SUFFIX", "Source", "cohort_size", "cohort_sources", "parse_source"]
+__all__ = [
+    "SIDECAR_SUFFIX",
+    "ScalesOf",
+    "Source",
+    "cohort_size",
+    "cohort_sources",
+    "parse_source",
+]
+
+ScalesOf = Callable[[Framework, str | None], Mapping[str | None, OutcomeScale]]
+"""The scales a review's final rating may be on, by stage (``None``: every other stage), given
+its framework and the rule set it names; a final rating must be on its stage's scale."""
+
+
+def _framework_only(framework: Framework, ruleset: str | None) -> dict[str | None, OutcomeScale]:
+    return {None: framework_scale(framework)}
+
 
 SIDECAR_SUFFIX = ".decision.yaml"
 """A folder cohort pairs ``NAME.yaml`` (the review) with ``NAME.decision.yaml`` (the decision)."""
@@ -75,49 +92,61 @@ def _folder(folder: Path) -> Iterator[Source]:
         yield Source(ref=str(review), review=review, sidecar=sidecar)
 
 
-def parse_source(source: Source, catalogue: Mapping[str, Framework]) -> CohortEntry:
-    """The checked entry of ``source``; ``InputError`` lists every problem, located."""
+def parse_source(
+    source: Source, catalogue: Mapping[str, Framework], scales: ScalesOf = _framework_only
+) -> CohortEntry:
+    """The checked entry of ``source``; ``InputError`` lists every problem, located. The final
+    rating must be on the scale ``scales`` gives the review's stage (default: the framework's)."""
     if source.entry is not None:
-        return _check_entry(source, source.entry, catalogue)
+        return _check_entry(source, source.entry, catalogue, scales)
     if source.raw is not None:
-        return _parse_line(source, source.raw, catalogue)
+        return _parse_line(source, source.raw, catalogue, scales)
     assert source.review is not None and source.sidecar is not None
-    return _parse_pair(source.review, source.sidecar, catalogue)
+    return _parse_pair(source.review, source.sidecar, catalogue, scales)
 
 
 def _check_entry(
-    source: Source, entry: CohortEntry, catalogue: Mapping[str, Framework]
+    source: Source, entry: CohortEntry, catalogue: Mapping[str, Framework], scales: ScalesOf
 ) -> CohortEntry:
     """An entry built in code has no text to point into: its problems name the entry."""
-    if not _entry_problems(entry, catalogue):
+    if not _entry_problems(entry, catalogue, scales):
         return entry
     data = entry.model_dump(mode="json")
     problems = [(d.code, d.message) for d in _review_problems(data, catalogue)]
-    problems += [(code, message) for code, message, _ in _decision_problems(data, catalogue)]
+    problems += [
+        (code, message) for code, message, _ in _decision_problems(data, catalogue, scales)
+    ]
     if problems:
         raise InputError(_problem(source.ref, 0, code, message) for code, message in problems)
     return entry
 
 
-def _parse_line(source: Source, raw: bytes, catalogue: Mapping[str, Framework]) -> CohortEntry:
+def _parse_line(
+    source: Source, raw: bytes, catalogue: Mapping[str, Framework], scales: ScalesOf
+) -> CohortEntry:
     """Fast path straight from JSON to the model; on any problem, parse again keeping positions
     to say where."""
     try:
         entry = CohortEntry.model_validate_json(raw)
     except ValidationError:
-        raise _located_problems(source, raw, catalogue) from None
-    if _entry_problems(entry, catalogue):
-        raise _located_problems(source, raw, catalogue)
+        raise _located_problems(source, raw, catalogue, scales) from None
+    if _entry_problems(entry, catalogue, scales):
+        raise _located_problems(source, raw, catalogue, scales)
     return entry
 
 
-def _entry_problems(entry: CohortEntry, catalogue: Mapping[str, Framework]) -> bool:
+def _entry_problems(
+    entry: CohortEntry, catalogue: Mapping[str, Framework], scales: ScalesOf
+) -> bool:
     """Whether a well-formed entry has any cross-reference problem (the fast, unlocated check
     a draft makes of a review built in code; which problems, and where, is for the slow path)."""
     if entry.review.framework not in list(catalogue):
         return True
     framework = catalogue[entry.review.framework]
-    if entry.final_rating not in [level.id for level in framework.scale.levels]:
+    if (
+        entry.final_rating
+        not in _scale_of(framework, entry.review.stage, entry.review.ruleset, scales).levels
+    ):
         return True
     try:
         validate_review(framework, entry.review)
@@ -126,7 +155,9 @@ def _entry_problems(entry: CohortEntry, catalogue: Mapping[str, Framework]) -> b
     return False
 
 
-def _located_problems(source: Source, raw: bytes, catalogue: Mapping[str, Framework]) -> InputError:
+def _located_problems(
+    source: Source, raw: bytes, catalogue: Mapping[str, Framework], scales: ScalesOf
+) -> InputError:
     file = source.ref.rsplit(":", 1)[0]
     located = load_yaml_text(raw.decode("utf-8", errors="replace"), file)
     _, diagnostics = validate_document(CohortEntry, located)
@@ -134,7 +165,7 @@ def _located_problems(source: Source, raw: bytes, catalogue: Mapping[str, Framew
         diagnostics += _located_review_problems(located, catalogue)
         diagnostics += [
             located.diagnostic(loc, code, message)
-            for code, message, loc in _decision_problems(located.data, catalogue)
+            for code, message, loc in _decision_problems(located.data, catalogue, scales)
         ]
     shifted = [d.model_copy(update={"line": source.line}) for d in diagnostics]
     return InputError(shifted or [_problem(source.ref, 0, "invalid-value", "unreadable entry")])
@@ -181,27 +212,45 @@ def _located_review_problems(
 
 
 def _decision_problems(
-    data: Any, catalogue: Mapping[str, Framework], review: Any = None
+    data: Any, catalogue: Mapping[str, Framework], scales: ScalesOf, review: Any = None
 ) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The final rating must be a level of the review's framework's scale."""
+    """The final rating must be a level of the scale of the review's stage: the framework's, or
+    the rule set's own for that stage (an ECT's induction scale)."""
     if not isinstance(data, dict):
         return []
     review = review if review is not None else data.get("review")
-    framework_id = review.get("framework") if isinstance(review, dict) else None
-    final = data.get("final_rating")
+    if not isinstance(review, dict):
+        return []
+    framework_id, final = review.get("framework"), data.get("final_rating")
     if not isinstance(framework_id, str) or framework_id not in list(catalogue):
         return []
     if not isinstance(final, str):
         return []
-    levels = [level.id for level in catalogue[framework_id].scale.levels]
-    if final in levels:
+    stage, ruleset = review.get("stage"), review.get("ruleset")
+    by_stage = scales(catalogue[framework_id], ruleset if isinstance(ruleset, str) else None)
+    own = by_stage.get(stage if isinstance(stage, str) else None, by_stage[None])
+    if final in own.levels:
         return []
-    message = f"final_rating: unknown rating {final!r}{did_you_mean(final, levels)}"
+    other = next((s for s in by_stage.values() if final in s.levels), None)
+    if other is not None:
+        message = (
+            f"final_rating: {final!r} is on the {other.title} scale, but a review at stage "
+            f"{stage} is decided on the {own.title} scale: give one of {', '.join(own.levels)}"
+        )
+    else:
+        message = f"final_rating: unknown rating {final!r}{did_you_mean(final, own.levels)}"
     return [("unknown-rating", message, ("final_rating",))]
 
 
+def _scale_of(
+    framework: Framework, stage: str | None, ruleset: str | None, scales: ScalesOf
+) -> OutcomeScale:
+    by_stage = scales(framework, ruleset)
+    return by_stage.get(stage, by_stage[None])
+
+
 def _parse_pair(
-    review_path: Path, sidecar: Path, catalogue: Mapping[str, Framework]
+    review_path: Path, sidecar: Path, catalogue: Mapping[str, Framework], scales: ScalesOf
 ) -> CohortEntry:
     if not sidecar.is_file():
         message = f"no decision file {sidecar.name} beside the review (final rating, reasons…)"
@@ -219,7 +268,7 @@ def _parse_pair(
         problems += [
             located.diagnostic(loc, code, message)
             for code, message, loc in _decision_problems(
-                located.data, catalogue, review.model_dump(mode="json")
+                located.data, catalogue, scales, review.model_dump(mode="json")
             )
         ]
     if problems or review is None or decision is None:

@@ -8,20 +8,24 @@ the draft except for rare overrides (2% up, 2% down, each with a reason code and
 the ratings people give where the draft was a status. Planted problems (``Planted``): a lenient
 appraiser, a severe appraiser, part-time teachers rated down, a maternity case rated Not met,
 like cases rated differently, and overrides whose reasons cite no or out-of-cycle evidence.
+ECTs are decided on the rule set's induction scale: their drafts and finals are chosen on the pay
+scale, as for everyone, then carried onto the induction scale through the rule set's own map.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from engine.catalogue.stages import modality_rank, stage_requirement
 from engine.catalogue.tree import TreeIndex
+from engine.decide.rulesets import RuleSets
 from engine.facts.derive import next_stage
+from engine.rules.scales import OutcomeScale
 from schemas.audit import CohortEntry
 from schemas.framework import Framework
 
@@ -184,21 +188,36 @@ def _count(total: int, share: float) -> int:
     return max(0, min(total, round(total * share)))
 
 
+Scales = Mapping[str | None, OutcomeScale]
+
+
 def demo_cohort(
-    framework: Framework, size: int, seed: int, *, plant: bool = True
+    framework: Framework,
+    size: int,
+    seed: int,
+    *,
+    plant: bool = True,
+    scales: Scales | None = None,
 ) -> tuple[Iterator[CohortEntry], Planted | None]:
     """``size`` Hampshire cohort entries from ``seed`` (made lazily, so a large cohort streams
-    to a file), and the planted problems if ``plant``."""
+    to a file), and the planted problems if ``plant``. ``scales`` are the rule set's scales by
+    stage (``CompiledRules.scales``; default: those of the framework's own rule set)."""
     if plant and size < MIN_PLANTED_SIZE:
         raise ValueError(f"a cohort with planted problems needs at least {MIN_PLANTED_SIZE}")
+    if scales is None:
+        scales = RuleSets().compiled(framework.id).scales
     rng = random.Random(seed)
     teachers = [_teacher(rng, i) for i in range(size)]
     planted = _plant(teachers) if plant else None
-    return _entries(framework, rng, teachers, planted), planted
+    return _entries(framework, rng, teachers, planted, scales), planted
 
 
 def _entries(
-    framework: Framework, rng: random.Random, teachers: list[_Teacher], planted: Planted | None
+    framework: Framework,
+    rng: random.Random,
+    teachers: list[_Teacher],
+    planted: Planted | None,
+    scales: Scales,
 ) -> Iterator[CohortEntry]:
     builder = _Builder(framework, rng)
     templates = {t: c for t, c in planted.like_cases} if planted else {}
@@ -210,7 +229,8 @@ def _entries(
             teacher.review = _review(builder, rng, teacher)
         if teacher.id in templates:
             clones[templates[teacher.id]] = teacher.review
-        yield CohortEntry.model_validate(_decide(rng, teacher, planted))
+        scale = scales.get(teacher.stage, scales[None])
+        yield CohortEntry.model_validate(_decide(rng, teacher, planted, scale))
         teacher.review = {}  # keep memory flat on large cohorts
 
 
@@ -386,7 +406,13 @@ def _plant(teachers: list[_Teacher]) -> Planted:
     mother.absence = _absence(random.Random(mother.index), "maternity-parental", long=False)
     pairs = []
     for school in (3, 4, 5):
-        template = next(t for t in by_school[school][1:] if _ordinary(t) and t.stage != "adh")
+        # Not an ECT: Achieved and Exceptional are one induction outcome, so a like pair of
+        # ECTs could not be rated differently the way the pair is planted.
+        template = next(
+            t
+            for t in by_school[school][1:]
+            if _ordinary(t) and t.stage not in ("adh", "ect1", "ect2")
+        )
         template.band = "not-met" if school == 5 else "achieved"
         clone = next(t for t in by_school[school + 3][1:] if _ordinary(t))
         clone.stage, clone.band = template.stage, template.band
@@ -414,8 +440,11 @@ def _clone(clone: _Teacher, template: dict[str, Any]) -> None:
     clone.review = {**template, "subject": clone.subject, "appraiser": clone.appraiser}
 
 
-def _decide(rng: random.Random, teacher: _Teacher, planted: Planted | None) -> dict[str, Any]:
-    """The final rating a person gave, the reason code and reasons, as the cohort records."""
+def _decide(
+    rng: random.Random, teacher: _Teacher, planted: Planted | None, scale: OutcomeScale
+) -> dict[str, Any]:
+    """The final rating a person gave, the reason code and reasons, as the cohort records, on
+    the scale of the teacher's stage."""
     final, code = _clean_final(rng, teacher)
     if planted:
         final, code = _planted_final(rng, teacher, planted, final, code)
@@ -432,19 +461,19 @@ def _decide(rng: random.Random, teacher: _Teacher, planted: Planted | None) -> d
     return {
         "id": teacher.id,
         "review": teacher.review,
-        "final_rating": final,
-        "reason_code": code,
+        "final_rating": scale.level_of(final),
+        "reason_code": code if scale.level_of(final) != scale.level_of(teacher.draft) else None,
         "progression": progression,
         "reasons": reasons,
         "monitoring": {k: v for k, v in teacher.monitoring.items() if v},
-        "draft": _stored_draft(teacher.draft),
+        "draft": _stored_draft(teacher.draft, scale),
     }
 
 
-def _stored_draft(draft: str) -> dict[str, Any]:
+def _stored_draft(draft: str, scale: OutcomeScale) -> dict[str, Any]:
     """The draft the review was built to draw, stored as a decision record would hold it."""
     if draft in SCALE:
-        return {"ruleset": "hampshire", "outcome": "rated", "rating": draft}
+        return {"ruleset": "hampshire", "outcome": "rated", "rating": scale.level_of(draft)}
     return {"ruleset": "hampshire", "outcome": draft}
 
 

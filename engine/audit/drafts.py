@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from engine.audit.cohort import Source, parse_source
 from engine.catalogue.frameworks import Catalogue
@@ -12,8 +12,10 @@ from engine.decide.evaluate import Decision, Evaluator
 from engine.decide.rulesets import RuleSets
 from engine.errors import InputError, NotFoundError
 from engine.facts.derive import in_window
+from engine.rules.scales import OutcomeScale, framework_scale
 from schemas.audit import AuditCase, CohortEntry
 from schemas.diagnostics import Diagnostic
+from schemas.framework import Framework
 from schemas.review import PROTECTED_ABSENCE, Review
 
 __all__ = ["Drafter", "draft_label", "pattern_of"]
@@ -47,7 +49,7 @@ class Drafter:
     def case(self, source: Source) -> Result:
         """The audit case of one source, or the problems that stop it being audited."""
         try:
-            entry = parse_source(source, self.rulesets.catalogue)
+            entry = parse_source(source, self.rulesets.catalogue, self.scales)
             evaluator = self._evaluator(entry.review, self.ruleset)
             decision = evaluator.decide(entry.review, validate=False)
             compared = self._compare(entry.review)
@@ -56,6 +58,17 @@ class Drafter:
         except NotFoundError as exc:  # e.g. the review names a rule set that does not exist
             return [_located(source, "not-found", str(exc))]
         return _case(source.ref, entry, evaluator, decision, compared)
+
+    def scales(self, framework: Framework, named: str | None) -> Mapping[str | None, OutcomeScale]:
+        """The scales of the rule set a review is drafted with, by stage (see ``ScalesOf``)."""
+        chosen = self.ruleset or named or framework.id
+        try:
+            compiled = self.rulesets.compiled(chosen)
+        except NotFoundError:  # said when the review is drafted
+            return {None: framework_scale(framework)}
+        if compiled.framework.id != framework.id:
+            return {None: framework_scale(framework)}
+        return compiled.scales
 
     def _compare(self, review: Review) -> Decision | None:
         if not self.compare:
@@ -91,6 +104,8 @@ def _case(
         framework=review.framework,
         ruleset=evaluator.compiled.ruleset.id,
         stage=review.stage,
+        scale=decision.scale.id,
+        scale_levels=decision.scale.levels if decision.scale.id else (),
         draft_outcome=decision.outcome,
         draft_rating=decision.rating,
         decided_by=decision.decided_by,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
-from engine.audit.scale import Scales
+from engine.audit.scale import Scales, scale_key
 from engine.audit.stats import fisher_greater, holm, p_clause
 from engine.audit.suppress import suppress
 from schemas.audit import MONITORED, AuditCase, AuditSettings, Flag, GroupCell, GroupRow, GroupTable
@@ -36,8 +36,25 @@ class _Row:
 def group_tables(
     cases: Sequence[AuditCase], scales: Scales, settings: AuditSettings
 ) -> tuple[GroupTable, ...]:
-    """One table per characteristic that anyone recorded, every group tested against the rest."""
-    ratings = scales.union()
+    """One table per characteristic that anyone recorded, every group tested against the rest:
+    first for the cases on their framework's scale (pay ratings), then for each rule-set scale
+    some cases are on (e.g. ECTs' induction outcomes), so no rate mixes the two."""
+    by_scale: dict[str | None, list[AuditCase]] = {}
+    for case in cases:
+        by_scale.setdefault(case.scale, []).append(case)
+    ordered = sorted(by_scale.items(), key=lambda item: (item[0] is not None, item[0] or ""))
+    return tuple(
+        table
+        for scale, members in ordered
+        for table in _scale_tables(members, scale, scales, settings)
+    )
+
+
+def _scale_tables(
+    cases: Sequence[AuditCase], scale: str | None, scales: Scales, settings: AuditSettings
+) -> list[GroupTable]:
+    """The tables of cases that are all on one kind of scale."""
+    ratings = scales.union(dict.fromkeys(map(scale_key, cases)))
     # What every table needs of each case, taken out once: a large cohort has many cases.
     outcomes = _Outcomes(
         finals=[c.final_rating for c in cases],
@@ -51,10 +68,12 @@ def group_tables(
         if any(v is not None for v in values):
             grouped[name] = _rows(values, outcomes, settings.suppress_below)
     _test(grouped, len(cases), settings)
-    return tuple(
-        GroupTable(characteristic=name, rows=_table(rows, ratings, len(cases), settings))
+    return [
+        GroupTable(
+            characteristic=name, scale=scale, rows=_table(rows, ratings, len(cases), settings)
+        )
         for name, rows in grouped.items()
-    )
+    ]
 
 
 @dataclass(frozen=True)
@@ -190,6 +209,11 @@ def _flagged(row: _Row, rate: float, rest_rate: float | None, settings: AuditSet
     return ratio is not None and ratio < settings.disparity_ratio
 
 
+def _outcomes_on(table: GroupTable) -> str:
+    """'ratings', or 'induction outcomes' for a table of a rule-set scale's cases."""
+    return f"{table.scale} outcomes" if table.scale else "ratings"
+
+
 def group_flags(tables: Sequence[GroupTable], settings: AuditSettings) -> list[Flag]:
     flags = []
     for table in tables:
@@ -210,7 +234,7 @@ def group_flags(tables: Sequence[GroupTable], settings: AuditSettings) -> list[F
                     code="lower-outcomes",
                     detail=(
                         f"{table.characteristic} = {row.value}: significantly fewer favourable "
-                        f"final ratings than the rest of the cohort (ratio below "
+                        f"final {_outcomes_on(table)} than the rest of the cohort (ratio below "
                         f"{settings.disparity_ratio:g}, Holm-adjusted p < {settings.alpha:g}); "
                         f"{figures}."
                     ),

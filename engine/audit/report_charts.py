@@ -15,7 +15,25 @@ from matplotlib.patches import Patch
 
 from schemas.audit import AppraiserFinding, AuditReport, GroupTable
 
-__all__ = ["finals_by_appraiser", "outcomes_by_group", "override_rates"]
+__all__ = [
+    "finals_by_appraiser",
+    "outcomes_by_group",
+    "override_rates",
+    "table_ratings",
+    "table_title",
+]
+
+
+def table_ratings(table: GroupTable) -> tuple[str, ...]:
+    """The ratings a group table counts: its framework scales', or its rule-set scale's."""
+    return tuple(cell.rating for cell in table.rows[0].cells) if table.rows else ()
+
+
+def table_title(table: GroupTable) -> str:
+    """'ethnicity', or 'ethnicity — induction outcomes' for a table of a rule-set scale."""
+    name = table.characteristic.replace("_", " ")
+    return f"{name} — {table.scale} outcomes" if table.scale else name
+
 
 COLOURS = ("#c0392b", "#2e86c1", "#27ae60", "#8e44ad", "#d68910", "#5d6d7e")
 FLAGGED = "#c0392b"
@@ -103,7 +121,7 @@ def outcomes_by_group(report: AuditReport) -> str:
         len(tables), 1, figsize=(9, 2.3 * max(len(tables), 1)), squeeze=False
     )
     for table, axes in zip(tables, (row[0] for row in axes_list), strict=True):
-        _group_panel(axes, table, report.cohort.scale)
+        _group_panel(axes, table, table_ratings(table))
     figure.tight_layout()
     return _svg(figure)
 
@@ -133,7 +151,7 @@ def _group_panel(axes: Axes, table: GroupTable, scale: tuple[str, ...]) -> None:
     )
     axes.set_ylim(0, 1)
     axes.set_ylabel("share of group")
-    axes.set_title(f"Final ratings by {table.characteristic.replace('_', ' ')}", fontsize=9)
+    axes.set_title(f"Final ratings by {table_title(table)}", fontsize=9)
     keys = [Patch(color=COLOURS[j % len(COLOURS)], label=r) for j, r in enumerate(scale)]
     keys.append(Patch(facecolor="none", edgecolor=SUPPRESSED, hatch="///", label="suppressed"))
     axes.legend(handles=keys, fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))

@@ -10,7 +10,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from engine.audit.report_charts import finals_by_appraiser, outcomes_by_group, override_rates
+from engine.audit.report_charts import (
+    finals_by_appraiser,
+    outcomes_by_group,
+    override_rates,
+    table_ratings,
+    table_title,
+)
 from engine.audit.stats import format_p
 from schemas.audit import AuditReport, Flag, GroupTable, Method, OverrideRow
 
@@ -191,10 +197,11 @@ def _groups(report: AuditReport) -> str:
     if not report.groups:
         return "<p>No equality-monitoring fields were recorded.</p>"
     chart = _figure(outcomes_by_group(report), "Outcome rates by group (suppressed cells hatched)")
-    return chart + "".join(_group_table(t, report.cohort.scale) for t in report.groups)
+    return chart + "".join(_group_table(t) for t in report.groups)
 
 
-def _group_table(table: GroupTable, scale: Sequence[str]) -> str:
+def _group_table(table: GroupTable) -> str:
+    scale = table_ratings(table)
     header = ["group", "n"]
     for rating in scale:
         header += [f"{rating} count", f"{rating} rate (rest)"]
@@ -216,7 +223,7 @@ def _group_table(table: GroupTable, scale: Sequence[str]) -> str:
             "<td class='flag'>flagged</td>" if row.flagged else "<td></td>",
         ]
         rows.append(cells)
-    title = f"<h3>{escape(table.characteristic.replace('_', ' '))}</h3>"
+    title = f"<h3>{escape(table_title(table))}</h3>"
     return title + _table(header, rows, raw=True)
 
 

@@ -152,7 +152,7 @@ def audit_cases(
     now: dt.datetime | None = None,
 ) -> AuditReport:
     """Every check over drafted cases: the pure statistical and case-level layer."""
-    scales = Scales.of(frameworks, {c.framework for c in cases})
+    scales = Scales.of(frameworks, cases)
     findings = appraiser_findings(cases, scales, settings)
     groups = group_tables(cases, scales, settings)
     similar = like_cases(cases)
@@ -198,7 +198,7 @@ def _summary(
     return CohortSummary(
         cases=len(cases),
         appraisers=len({c.appraiser for c in cases}),
-        frameworks=tuple(sorted(scales.levels)),
+        frameworks=tuple(sorted({c.framework for c in cases})),
         scale=ratings,
         favourable=tuple(r for levels in scales.levels.values() for r in levels[1:]),
         finals={r: finals[r] for r in ratings},

@@ -1,19 +1,30 @@
-"""Where ratings sit on their framework's scale, for up/down and favourable outcomes."""
+"""Where ratings sit on their scale, for up/down and favourable outcomes.
+
+A case is on its framework's scale, or on the rule set's own scale for its stage (an ECT's
+induction scale): its draft and final compare on that scale only, and the rates of pay ratings
+never count a case on another scale.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from schemas.audit import AuditCase
 from schemas.framework import Framework
 
-__all__ = ["Scales"]
+__all__ = ["Scales", "scale_key"]
+
+
+def scale_key(case: AuditCase) -> str:
+    """The scale a case is on: its framework's id, or 'framework:scale' for a rule set's own."""
+    return case.framework if case.scale is None else f"{case.framework}:{case.scale}"
 
 
 @dataclass(frozen=True)
 class Scales:
-    """Each framework's scale, lowest first; the lowest level is the unfavourable outcome."""
+    """Each scale cases are on (by ``scale_key``), lowest first; the lowest level is the
+    unfavourable outcome."""
 
     levels: dict[str, tuple[str, ...]]
     ranks: dict[str, dict[str, int]] = field(init=False, repr=False, compare=False)
@@ -28,11 +39,20 @@ class Scales:
         object.__setattr__(self, "ranks", ranks)
 
     @classmethod
-    def of(cls, frameworks: Mapping[str, Framework], ids: set[str]) -> Scales:
-        return cls({i: tuple(level.id for level in frameworks[i].scale.levels) for i in ids})
+    def of(cls, frameworks: Mapping[str, Framework], cases: Iterable[AuditCase]) -> Scales:
+        """The scales of ``cases``: their frameworks', and any rule-set scale a case is on."""
+        levels: dict[str, tuple[str, ...]] = {}
+        for case in cases:
+            key = scale_key(case)
+            if key not in levels:
+                levels[key] = case.scale_levels or tuple(
+                    level.id for level in frameworks[case.framework].scale.levels
+                )
+        # The frameworks' own scales first, so pay ratings lead every list of ratings.
+        return cls(dict(sorted(levels.items(), key=lambda item: (":" in item[0], item[0]))))
 
     def rank(self, case: AuditCase, rating: str | None) -> int | None:
-        return None if rating is None else self.ranks[case.framework].get(rating)
+        return None if rating is None else self.ranks[scale_key(case)].get(rating)
 
     def shift(self, case: AuditCase) -> int:
         """+1 when the final is above a rated draft, -1 below, 0 same or no rated draft."""
@@ -42,13 +62,14 @@ class Scales:
         return 1 if final > draft else -1
 
     def favourable(self, case: AuditCase, rating: str | None) -> bool:
-        """Any rating above the scale's lowest level."""
+        """Any rating above the lowest level of the case's scale."""
         rank = self.rank(case, rating)
         return rank is not None and rank > 0
 
     def lowest(self, case: AuditCase) -> str:
-        return self.levels[case.framework][0]
+        return self.levels[scale_key(case)][0]
 
-    def union(self) -> tuple[str, ...]:
-        """Every level of every scale, each once, in scale order."""
-        return tuple(dict.fromkeys(level for levels in self.levels.values() for level in levels))
+    def union(self, keys: Iterable[str] | None = None) -> tuple[str, ...]:
+        """Every level of every scale (or of the scales ``keys``), each once, in scale order."""
+        chosen = self.levels if keys is None else keys
+        return tuple(dict.fromkeys(level for key in chosen for level in self.levels[key]))

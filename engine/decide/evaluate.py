@@ -14,6 +14,7 @@ from engine.review.canonical import canonical_json
 from engine.review.load import validate_review
 from engine.rules._durable import RawFiring
 from engine.rules.compiler import CompiledRules, render_reason
+from engine.rules.scales import OutcomeScale
 from engine.version import ENGINE_VERSION
 from schemas.recommendation import Firing, Proposal, Trace
 from schemas.review import Review
@@ -34,12 +35,13 @@ class Decision:
     """The resolved result of one evaluation, before it is explained."""
 
     outcome: str  # "rated", or a status
-    rating: str | None
+    rating: str | None  # a level of ``scale``
     winner: str  # the resolution entry that won
     decided_by: tuple[str, ...]
     proposals: tuple[Proposal, ...]
     firings: tuple[RawFiring, ...]
     facts: CaseFacts
+    scale: OutcomeScale  # the scale of the review's stage
 
     def rank(self, scale: list[str]) -> int:
         """Position on the scale (higher is better), -1 for a status."""
@@ -69,18 +71,22 @@ class Evaluator:
             validate_review(self.framework, review)
         facts = derive_facts(self.framework, self.compiled.ruleset.facts, review)
         firings = tuple(self.compiled.engine.run(f"case-{next(_case_ids)}", list(facts.facts)))
-        proposals = tuple(p for f in firings if (p := self._proposal(f)) is not None)
-        winner = resolve(proposals, self.compiled.ruleset.resolution, self.compiled.rule)
+        scale = self.compiled.scale_for(review.stage)
+        proposals = tuple(p for f in firings if (p := self._proposal(f, scale)) is not None)
+        resolution = self.compiled.ruleset.resolution
+        winner = resolve(proposals, resolution, self.compiled.rule, scale.order)
         decided_by = tuple(dict.fromkeys(p.rule for p in proposals if p.outcome == winner))
         rating = None if winner in STATUSES else winner
         outcome = "rated" if rating else winner
-        return Decision(outcome, rating, winner, decided_by, proposals, firings, facts)
+        return Decision(outcome, rating, winner, decided_by, proposals, firings, facts, scale)
 
-    def _proposal(self, firing: RawFiring) -> Proposal | None:
+    def _proposal(self, firing: RawFiring, scale: OutcomeScale) -> Proposal | None:
+        """A rule's proposal, on the scale of the review's stage (a rating follows its map)."""
         rule = self.compiled.rule(firing.rule)
-        outcome = rule.then.propose or rule.then.status
-        if outcome is None:
+        proposed = rule.then.propose or rule.then.status
+        if proposed is None:
             return None
+        outcome = scale.level_of(proposed)
         reason = render_reason(rule.reason, firing.matched, self.compiled.parameters)
         evidence = sorted({e for fact in firing.matched.values() for e in fact.get("evidence", [])})
         return Proposal(rule=rule.id, outcome=outcome, reason=reason, evidence=tuple(evidence))

@@ -34,14 +34,15 @@ _OUTCOME_ORDER = ("not-assessed", "not-met", "partially-met", "met", "exceeded")
 
 
 def propose_next_steps(evaluator: Evaluator, review: Review, decision: Decision) -> NextSteps:
-    """Next steps towards the band above the result (or the expected band from a status)."""
-    scale = evaluator.scale
+    """Next steps towards the level above the result (or the expected level from a status), on
+    the scale of the review's stage."""
+    scale = list(decision.scale.levels)
     if decision.outcome == "needs_human_review":
         note = "A person must look at this case first; the engine proposes no next steps."
         return NextSteps(target=None, confirmed=False, note=note)
     if decision.rating == scale[-1]:
-        return NextSteps(target=None, confirmed=True, note="Already at the top of the scale.")
-    target = _target(evaluator, decision)
+        return NextSteps(target=None, confirmed=True, note=_at_the_top(decision))
+    target = _target(decision)
     steps = list(_candidates(evaluator, review, decision, target))
     needed = scale.index(target)
 
@@ -61,7 +62,7 @@ def propose_next_steps(evaluator: Evaluator, review: Review, decision: Decision)
         )
         return NextSteps(target=target, confirmed=False, note=note)
     chosen = _prune(_shortest_prefix(everything, reaches), reaches)
-    label = evaluator.framework.scale.levels[needed].label
+    label = decision.scale.label(target)
     note = f"Confirmed by the engine: these {len(chosen)} change(s) would reach {label}."
     return NextSteps(
         target=target,
@@ -73,9 +74,20 @@ def propose_next_steps(evaluator: Evaluator, review: Review, decision: Decision)
     )
 
 
-def _target(evaluator: Evaluator, decision: Decision) -> str:
-    scale = evaluator.scale
-    expected = evaluator.compiled.ruleset.resolution.expected
+def _at_the_top(decision: Decision) -> str:
+    """Why there is nothing to aim at: the result is already the best of its scale."""
+    if decision.scale.id is None:
+        return "Already at the top of the scale."
+    return (
+        f"{decision.scale.label(decision.rating)} is the best outcome on the "
+        f"{decision.scale.title} scale: there is no higher outcome to aim for at this stage."
+    )
+
+
+def _target(decision: Decision) -> str:
+    """The expected level from a status or below it; otherwise the level above the result."""
+    scale = decision.scale.levels
+    expected = decision.scale.expected
     if decision.rating is None or scale.index(decision.rating) < scale.index(expected):
         return expected
     return scale[scale.index(decision.rating) + 1]
@@ -115,7 +127,7 @@ def _candidates(
         _objective_steps(review, "met"),
         _required_steps(evaluator, statements),
     ]
-    if target != evaluator.compiled.ruleset.resolution.expected:
+    if target != decision.scale.expected:
         groups[:0] = [
             _beyond_steps(evaluator, review, decision),
             _objective_steps(review, "exceeded"),

@@ -39,8 +39,9 @@ def recommend(
         stage=review.stage,
         outcome=decision.outcome,
         rating=decision.rating,
-        rating_label=wording.labels.get(decision.rating or ""),
+        rating_label=decision.scale.label(decision.rating),
         purpose=purpose.stages.get(review.stage or "", purpose.default),
+        scale=decision.scale.id,
         summary=_summary(wording, decision),
         decided_by=decision.decided_by,
         proposals=decision.proposals,
@@ -92,7 +93,8 @@ def _summary(wording: _Wording, decision: Decision) -> str:
     if not winning:
         return NO_PROPOSAL
     if decision.rating:
-        head = f"Draft rating: {wording.labels[decision.rating]}."
+        on = f"{decision.scale.title} outcome" if decision.scale.id else "rating"
+        head = f"Draft {on}: {decision.scale.label(decision.rating)}."
     else:
         head = f"{STATUS_WORDS[decision.winner]}."
     return f"{head} {winning[0].reason}"

@@ -18,6 +18,7 @@ from engine.rules.conditions import (
     parse_condition,
 )
 from engine.rules.plain import PlainRuleset
+from engine.rules.scales import OutcomeScale, framework_scale, outcome_scales
 
 __all__ = [
     "OPERATORS",
@@ -25,9 +26,12 @@ __all__ = [
     "Condition",
     "ConditionError",
     "Operand",
+    "OutcomeScale",
     "PlainRuleset",
     "compile_ruleset",
+    "framework_scale",
     "load_ruleset",
+    "outcome_scales",
     "parse_condition",
     "render_reason",
     "ruleset_hash",

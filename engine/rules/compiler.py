@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,18 @@ from engine.errors import NotFoundError, RuleSetError
 from engine.facts.contract import FACT_TYPES, FieldType
 from engine.rules._durable import DurableRuleset, RuleSpec
 from engine.rules.conditions import Condition, ConditionError, Operand, parse_condition
+from engine.rules.scales import OutcomeScale, outcome_scales, stages_of_rule
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
-from schemas.ruleset import INVARIANTS, STATUSES, InvariantSettings, Parameter, Rule, RuleSet
+from schemas.ruleset import (
+    INVARIANTS,
+    STATUSES,
+    InvariantSettings,
+    Parameter,
+    Rule,
+    RuleSet,
+    Scale,
+)
 
 __all__ = [
     "CompiledRules",
@@ -56,6 +66,15 @@ class CompiledRules:
     @cached_property
     def _rules_by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.ruleset.rules}
+
+    def scale_for(self, stage: str | None) -> OutcomeScale:
+        """The scale a review at ``stage`` is drafted on (the framework's unless declared)."""
+        return self.scales.get(stage, self.scales[None])
+
+    @cached_property
+    def scales(self) -> dict[str | None, OutcomeScale]:
+        """Stage → its scale; ``None``: every stage without one of its own (the framework's)."""
+        return outcome_scales(self.ruleset, self.framework)
 
 
 def ruleset_hash(ruleset: RuleSet, framework: Framework) -> str:
@@ -215,9 +234,12 @@ class _Checker:
         self.located = located
         self.found: list[Diagnostic] = []
         self.scale = [level.id for level in framework.scale.levels]
+        self.stages = tuple(stage.id for stage in framework.stages)
+        self.scales = outcome_scales(ruleset, framework)
 
     def run(self) -> list[Diagnostic]:
         self._parameters()
+        self._scales()
         self._rule_ids()
         concluded = {r.then.conclude for r in self.ruleset.rules if r.then.conclude}
         for i, rule in enumerate(self.ruleset.rules):
@@ -331,10 +353,91 @@ class _Checker:
         return kinds.pop() if len(kinds) == 1 else "mixed"
 
     def _then(self, loc: Loc, rule: Rule) -> None:
-        if rule.then.propose and rule.then.propose not in self.scale:
-            hint = did_you_mean(rule.then.propose, self.scale)
-            message = f"{rule.then.propose!r} is not on the {self.framework.id} scale{hint}"
+        """A proposal must be on the scale of every stage the rule can apply to."""
+        proposal = rule.then.propose
+        if not proposal:
+            return
+        stages = stages_of_rule(_stage_conditions(rule), self.stages) or (None,)
+        lacking = [s for s in stages if proposal not in self._proposable(s)]
+        if len(lacking) == len(stages):
+            known = sorted({r for s in stages for r in self._proposable(s)})
+            where = _scale_names(self.scales, stages)
+            message = f"{proposal!r} is not on the {where}{did_you_mean(proposal, known)}"
             self._report((*loc, "propose"), "unknown-rating", message)
+        elif lacking:
+            on = [s for s in stages if s not in lacking]
+            message = (
+                f"rule {rule.id!r} proposes {proposal!r}, which is not on the "
+                f"{_scale_names(self.scales, lacking)} of stages "
+                f"{', '.join(str(s) for s in lacking)}: add 'stage in [{', '.join(map(str, on))}]' "
+                "to a review pattern of the rule"
+            )
+            self._report((*loc, "propose"), "off-scale", message)
+
+    def _proposable(self, stage: str | None) -> set[str]:
+        """What a rule may propose for a review at ``stage``: a rating its scale maps."""
+        return set(self.scales.get(stage, self.scales[None]).mapping)
+
+    def _scales(self) -> None:
+        """Every declared scale: known stages, once each; a monotone map onto its own levels."""
+        claimed: dict[str, str] = {}
+        for name, scale in self.ruleset.scales.items():
+            loc: Loc = ("scales", name)
+            for i, stage in enumerate(scale.stages):
+                if stage not in self.stages:
+                    hint = did_you_mean(stage, self.stages)
+                    message = f"{stage!r} is not a stage of {self.framework.id}{hint}"
+                    self._report((*loc, "stages", i), "unknown-stage", message)
+                elif stage in claimed:
+                    message = f"stage {stage!r} is already on the {claimed[stage]!r} scale"
+                    self._report((*loc, "stages", i), "duplicate-stage", message)
+                else:
+                    claimed[stage] = name
+            self._scale_levels(loc, scale)
+            self._scale_map(loc, scale)
+
+    def _scale_levels(self, loc: Loc, scale: Scale) -> None:
+        own = [level.id for level in scale.levels]
+        for i, level in enumerate(own):
+            if level in own[:i]:
+                self._report((*loc, "levels", i, "id"), "duplicate-id", f"level {level!r} twice")
+            elif level in self.scale or level in STATUSES:
+                message = (
+                    f"level {level!r} is also a rating or status of {self.framework.id}: "
+                    "give the scale's level its own id and map the rating to it"
+                )
+                self._report((*loc, "levels", i, "id"), "invalid-value", message)
+        if scale.expected not in own:
+            hint = did_you_mean(scale.expected, own)
+            message = f"expected level {scale.expected!r} is not a level of this scale{hint}"
+            self._report((*loc, "expected"), "unknown-rating", message)
+
+    def _scale_map(self, loc: Loc, scale: Scale) -> None:
+        own = [level.id for level in scale.levels]
+        for rating, level in scale.map.items():
+            if rating not in self.scale:
+                hint = did_you_mean(rating, self.scale)
+                message = f"{rating!r} is not on the {self.framework.id} scale{hint}"
+                self._report((*loc, "map", rating), "unknown-rating", message, key=True)
+            elif level not in own:
+                hint = did_you_mean(level, own)
+                message = f"{level!r} is not a level of this scale{hint}"
+                self._report((*loc, "map", rating), "unknown-rating", message)
+        mapped = [(r, scale.map[r]) for r in self.scale if scale.map.get(r) in own]
+        for (worse, low), (better, high) in pairwise(mapped):
+            if own.index(high) < own.index(low):
+                message = (
+                    f"the map reverses the scales: {better!r} is better than {worse!r} but maps "
+                    f"to {high!r}, below {low!r}"
+                )
+                self._report((*loc, "map"), "scale-map", message)
+        unplaced = [level for level in own if level not in scale.map.values()]
+        if unplaced:
+            message = (
+                "no rating maps to " + ", ".join(repr(u) for u in unplaced) + ", so the "
+                "resolution order cannot place it: map a rating of the framework to it"
+            )
+            self._report((*loc, "map"), "scale-map", message)
 
     def _template(self, loc: Loc, template: str, aliases: dict[str, str]) -> None:
         for match in _PLACEHOLDER.finditer(template):
@@ -394,6 +497,34 @@ class _Checker:
                 + ", ".join(o for o in self.scale if o in ratings)
             )
             self._report(("invariants", "order"), "invariant-order", message)
+
+
+def _stage_conditions(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The rule's conditions on its review's fields with literal operands: (op, field, values)."""
+    found = []
+    for pattern in rule.when:
+        if pattern.fact != "review":
+            continue
+        for text in pattern.where:
+            try:
+                condition = parse_condition(text)
+            except ConditionError:
+                continue  # reported where the condition is checked
+            operand = condition.operand
+            if operand.kind == "list":
+                values = tuple(str(v) for v in operand.value)  # type: ignore[union-attr]
+                found.append((condition.op, condition.field, values))
+            elif operand.kind == "literal":
+                found.append((condition.op, condition.field, (str(operand.value),)))
+    return found
+
+
+def _scale_names(scales: Mapping[str | None, OutcomeScale], stages: Iterable[str | None]) -> str:
+    """'hampshire scale', 'induction scale' or 'hampshire or induction scales'."""
+    titles = list(dict.fromkeys(scales.get(s, scales[None]).title for s in stages))
+    if len(titles) == 1:
+        return f"{titles[0]} scale"
+    return f"{', '.join(titles[:-1])} or {titles[-1]} scales"
 
 
 def _parameter_problem(parameter: Parameter) -> str | None:

@@ -31,6 +31,7 @@ from engine.catalogue.stages import ancestors
 from engine.decide.evaluate import Decision, Evaluator
 from engine.recommend.changes import apply_changes
 from engine.recommend.next_steps import propose_next_steps
+from engine.rules.scales import OutcomeScale
 from engine.testing.strategies import EvidenceBias, absences, circumstances, reviews, tags
 from schemas.framework import Framework
 from schemas.review import EVIDENCE_KINDS, PROTECTED_ABSENCE, EvidenceItem, Review
@@ -79,6 +80,27 @@ class Ordering:
     def rank(self, result: str) -> int | None:
         """Higher is better; ``None`` when the result is incomparable."""
         return None if result in self.incomparable else self.order.index(result)
+
+    def on(self, scale: OutcomeScale) -> Ordering:
+        """The same ordering carried onto a stage's own scale (through its map, which the
+        compiler holds to keep the order)."""
+        if scale.id is None:
+            return self
+        return Ordering(scale.carry(self.order), frozenset(scale.carry(self.incomparable)))
+
+    def compare(self, before: Decision, after: Decision) -> tuple[int | None, int | None]:
+        """The ranks of two results, on one scale: a result on the framework's scale is carried
+        onto the other's own scale; results on two different own scales do not compare."""
+        scales = {d.scale.id: d.scale for d in (before, after)}
+        own = [scale for key, scale in scales.items() if key is not None]
+        if len(own) > 1:
+            return None, None
+        scale = own[0] if own else before.scale
+        ordering = self.on(scale)
+        return (
+            ordering.rank(scale.level_of(before.winner)),
+            ordering.rank(scale.level_of(after.winner)),
+        )
 
 
 @dataclass(frozen=True)
@@ -317,8 +339,7 @@ class Checker:
 
 def _totality(checker: Checker, name: str, probe: Probe) -> Violation | None:
     decision = checker.decide(probe.review, validate=True)
-    scale = checker.evaluator.scale
-    if decision.outcome == "rated" and decision.rating in scale:
+    if decision.outcome == "rated" and decision.rating in decision.scale.levels:
         return None
     if decision.outcome in STATUSES and decision.rating is None:
         return None
@@ -330,7 +351,7 @@ def _compared(checker: Checker, name: str, probe: Probe) -> Violation | None:
     assert probe.variant is not None, "this invariant compares a review with a variant"
     before = checker.decide(probe.review)
     after = checker.decide(probe.variant)
-    a, b = checker.ordering.rank(before.winner), checker.ordering.rank(after.winner)
+    a, b = checker.ordering.compare(before, after)
     if a is None or b is None:
         return None
     broken = (probe.expect == "not-lower" and b < a) or (probe.expect == "not-higher" and b > a)
@@ -394,7 +415,7 @@ def _sound_next_steps(checker: Checker, name: str, probe: Probe) -> Violation | 
     steps = propose_next_steps(checker.evaluator, review, decision)
     if not steps.confirmed or not steps.changes or steps.target is None:
         return None
-    scale = checker.evaluator.scale
+    scale = decision.scale.levels
     target = scale.index(steps.target)
     if decision.rating is not None and target <= scale.index(decision.rating):
         message = f"the next steps aim at {steps.target}, no better than {decision.rating}"

@@ -144,6 +144,7 @@ def _summary_text(report: AuditReport, written: list[str], seconds: float, worke
 def cmd_demo_cohort(args: argparse.Namespace) -> str:
     from engine.audit.demo_cohort import MIN_PLANTED_SIZE, demo_cohort
     from engine.catalogue.frameworks import Catalogue
+    from engine.decide.rulesets import RuleSets
 
     plant = not args.clean
     if args.size < 1 or (plant and args.size < MIN_PLANTED_SIZE):
@@ -151,7 +152,10 @@ def cmd_demo_cohort(args: argparse.Namespace) -> str:
         message = f"--size must be at least {floor} (got {args.size})"
         raise InputError([_problem("--size", "invalid-value", message)])
     catalogue = Catalogue(Path(args.rules) if args.rules else None)
-    entries, planted = demo_cohort(catalogue["hampshire"], args.size, args.seed, plant=plant)
+    scales = RuleSets(catalogue).compiled("hampshire").scales
+    entries, planted = demo_cohort(
+        catalogue["hampshire"], args.size, args.seed, plant=plant, scales=scales
+    )
     lines = (e.model_dump_json(exclude_defaults=True) for e in entries)
     if args.out == "-":
         return "\n".join(lines)

@@ -252,7 +252,8 @@ def replay_recommendation(
     status_code=201,
     operation_id="decide_recommendation",
     summary="Record the final rating a person decided",
-    description="A rating on the framework's scale. One that differs from the draft (or any "
+    description="A rating on the draft's scale (the framework's, or e.g. the induction scale "
+    "for an ECT). One that differs from the draft (or any "
     "rating after a status) needs a `reason` from the fixed list and a `note`. A later decision "
     "on the same record corrects the earlier one, which is kept.",
     responses={
@@ -271,8 +272,9 @@ def decide_recommendation(
     idempotency_key: IdempotencyKey = None,
 ) -> FinalDecision:
     row = store.get_record(session, record_id, owner=caller.id)
-    _, framework = store.sealed_ruleset(session, row.ruleset_hash)
-    label = check_decision(framework, row.rating, decision)
+    ruleset, framework = store.sealed_ruleset(session, row.ruleset_hash)
+    stage = store.review_of(row).stage
+    label = check_decision(framework, row.rating, decision, ruleset=ruleset, stage=stage)
     final, created = store.add_decision(
         session,
         row,

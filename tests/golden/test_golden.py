@@ -37,6 +37,8 @@ def test_golden_case(path: Path) -> None:
     assert not set(expect.get("not_fired", [])) & fired, sorted(fired)
     if "purpose" in expect:
         assert rec.purpose == expect["purpose"]
+    # A rule-set scale (an ECT's induction scale) is named; none means the framework's own.
+    assert rec.scale == expect.get("scale"), rec.summary
 
 
 def test_enough_golden_cases_per_framework() -> None:
@@ -53,4 +55,5 @@ def test_golden_cases_reach_every_rating_and_status(framework: str) -> None:
             expect = load_case(path)["expect"]
             outcomes.add(expect.get("rating") or expect["outcome"])
     scale = {level.id for level in Catalogue()[framework].scale.levels}
-    assert scale | {"insufficient_evidence", "needs_human_review"} <= outcomes
+    own = {level for s in RULESETS.compiled(framework).scales.values() for level in s.levels}
+    assert scale | own | {"insufficient_evidence", "needs_human_review"} <= outcomes

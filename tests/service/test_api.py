@@ -11,7 +11,7 @@ import yaml
 
 from schemas.service import Problem, Role
 from service import store
-from tests.service.conftest import Api, example
+from tests.service.conftest import ROOT, Api, example
 
 ISP: dict[str, Any] = yaml.safe_load(example("isp-meeting.yaml"))
 HGIOS4: dict[str, Any] = yaml.safe_load(example("hgios4-good.yaml"))
@@ -195,6 +195,27 @@ def test_a_differing_final_rating_needs_a_reason_and_a_note(api: Api) -> None:
     body = {"rating": "exceeding", "reason": "moderation", "note": "Moderated across schools."}
     decided = api.client.post(url, json=body, headers=headers)
     assert decided.status_code == 201 and decided.json()["differs"] is True
+
+
+def test_an_ects_final_decision_is_on_the_induction_scale(api: Api) -> None:
+    headers = api.key("appraiser")
+    case = yaml.safe_load((ROOT / "rules/hampshire/cases/01-ect1-achieved.yaml").read_text())
+    record = create(api, headers, review(case["review"]))
+    draft = record["recommendation"]
+    assert (draft["rating"], draft["scale"]) == ("satisfactory-progress", "induction")
+    url = f"/recommendations/{record['id']}/decision"
+    pay = {"rating": "achieved", "reason": "moderation", "note": "Moderated."}
+    refused = api.client.post(url, json=pay, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["message"] == (
+        "rating: 'achieved' is on the hampshire scale, but this draft is on the induction "
+        "scale: give one of unsatisfactory-progress, satisfactory-progress"
+    )
+    decided = api.client.post(url, json={"rating": "satisfactory-progress"}, headers=headers)
+    assert decided.status_code == 201
+    assert decided.json()["rating_label"] == (
+        "Satisfactory progress towards the Teachers' Standards"
+    )
 
 
 def test_corrections_are_new_records_pointing_at_the_old(api: Api) -> None:

@@ -17,6 +17,7 @@ import engine.facts.derive
 import engine.recommend.next_steps
 from engine.catalogue.frameworks import Catalogue
 from engine.decide.evaluate import Evaluator
+from engine.decide.rulesets import RuleSets
 from engine.facts._plan import Plan
 from engine.recommend.changes import apply_changes
 from engine.rules.compiler import compile_ruleset, load_ruleset
@@ -53,6 +54,12 @@ def caught(path: Path, name: str, max_examples: int = 100) -> Violation:
     return violation
 
 
+def on_scale_of(stage: str | None, *ratings: str) -> tuple[str, ...]:
+    """Hampshire ratings as drafted at ``stage``: on the induction scale for an ECT."""
+    scale = RuleSets(CATALOGUE).compiled("hampshire").scale_for(stage)
+    return tuple(scale.level_of(r) for r in ratings)
+
+
 def assert_plain_year(violation: Violation) -> None:
     """The shrunk review carries nothing the failure does not need."""
     review = violation.review
@@ -82,7 +89,7 @@ CONCERNS_INVERTED = (
 
 def test_monotonicity_catches_a_comparison_the_wrong_way_round(tmp_path: Path) -> None:
     violation = caught(broken_copy(tmp_path, "hampshire", [CONCERNS_INVERTED]), "monotonicity")
-    assert violation.results == ("not-met", "achieved")
+    assert violation.results == on_scale_of(violation.review.stage, "not-met", "achieved")
     assert violation.message.startswith("added a concern")
     assert violation.variant is not None
     assert not any(t.polarity == "concern" for e in violation.review.evidence for t in e.tags)
@@ -119,7 +126,7 @@ NOT_MET_ONLY_EARLY = (
 def test_cumulative_stages_catches_a_lighter_bar_for_later_stages(tmp_path: Path) -> None:
     path = broken_copy(tmp_path, "hampshire", [SENIOR_SHORTCUT, NOT_MET_ONLY_EARLY])
     violation = caught(path, "cumulative-stages", max_examples=150)
-    assert violation.results == ("not-met", "achieved")
+    assert violation.results == (*on_scale_of(violation.review.stage, "not-met"), "achieved")
     assert violation.variant is not None
     assert violation.review.stage in ("ect1", "ect2", "mpr")
     assert violation.variant.stage in ("upr1", "upr2-3", "lp", "adh")

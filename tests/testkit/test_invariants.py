@@ -207,4 +207,5 @@ def test_later_stage_practice_counts_for_an_earlier_stage() -> None:
     mpr = ect2.model_copy(update={"stage": "mpr"})
     probe = Probe(ect2, mpr, "the same evidence judged at mpr", "not-higher")
     assert HAMPSHIRE.check("cumulative-stages", probe) is None
-    assert HAMPSHIRE.evaluator.decide(ect2).winner == "achieved"
+    # An ECT drafts on the induction scale: satisfactory progress, Achieved's induction level.
+    assert HAMPSHIRE.evaluator.decide(ect2).winner == "satisfactory-progress"
