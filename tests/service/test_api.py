@@ -207,7 +207,7 @@ def test_an_ects_final_decision_is_on_the_induction_scale(api: Api) -> None:
     pay = {"rating": "achieved", "reason": "moderation", "note": "Moderated."}
     refused = api.client.post(url, json=pay, headers=headers)
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["message"] == (
+    assert refused.json()["errors"][0]["message"] == (
         "rating: 'achieved' is on the hampshire scale, but this draft is on the induction "
         "scale: give one of unsatisfactory-progress, satisfactory-progress"
     )
