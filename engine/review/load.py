@@ -49,10 +49,19 @@ def parse_review(text: str, file: str, catalogue: Mapping[str, Framework]) -> Re
     located = load_yaml_text(_untab_json(text), file)
     review, diagnostics = validate_document(Review, located)
     if located.data is not None:
-        diagnostics += _cross_references(located, catalogue)
+        references = _cross_references(located, catalogue)
+        diagnostics = _unrepeated(diagnostics, references) + references
     if diagnostics or review is None:
         raise InputError(diagnostics)
     return review
+
+
+def _unrepeated(model: list[Diagnostic], references: list[Diagnostic]) -> list[Diagnostic]:
+    """The model's diagnostics but those about the form of an id the references report unknown:
+    ``unknown stage 'MPR' (did you mean 'mpr'?)`` says more than the pattern a slug must match.
+    """
+    unknown = {d.path for d in references if d.code.startswith("unknown-")}
+    return [d for d in model if not (d.code == "invalid-value" and d.path in unknown)]
 
 
 def _untab_json(text: str) -> str:
