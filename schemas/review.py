@@ -65,10 +65,16 @@ PROTECTED_ABSENCE = frozenset({"maternity-parental", "disability-related"})
 
 
 class Tag(Frozen):
-    """A statement an evidence item shows, how well, and whether as a strength or a concern."""
+    """A statement an evidence item shows, how well, and whether as a strength or a concern.
+
+    A strength needs its ``modality`` (how well the statement is shown); a concern may leave it
+    out, as derivation counts a concern whatever its modality. The framework check
+    (``engine.review.load``) reports a strength without one, so this model stays pydantic-only
+    on the hot path of validating a review.
+    """
 
     statement: DottedId
-    modality: Slug
+    modality: Slug | None = None
     polarity: Polarity = "strength"
 
 
