@@ -21,9 +21,15 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or nothing when none is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """`` (did you mean 'x'?)`` for the closest choice, or nothing when none is close.
+
+    Closeness ignores case, so ``MPR`` finds ``mpr``; the choice is shown as it is spelled.
+    """
+    spelled: dict[str, str] = {}
+    for choice in choices:
+        spelled.setdefault(choice.casefold(), choice)
+    close = difflib.get_close_matches(word.casefold(), list(spelled), n=1, cutoff=0.6)
+    return f" (did you mean {spelled[close[0]]!r}?)" if close else ""
 
 
 def validate_model(model: type[M], located: Located) -> tuple[M | None, list[Diagnostic]]:
@@ -74,7 +80,7 @@ def _diagnostic(model: type[BaseModel], located: Located, error: ErrorDetails) -
         return located.diagnostic(
             loc[:-1], "missing-field", f"{_describe(loc[:-1])} needs field {loc[-1]!r}"
         )
-    code = diagnostic_code(kind)
+    code = diagnostic_code(kind, error.get("ctx"))
     value = error.get("input")
     shown = f" (got {value!r})" if isinstance(value, (str, int, float, bool)) else ""
     return located.diagnostic(loc, code, f"{_describe(loc)}: {error['msg']}{shown}")

@@ -92,10 +92,19 @@ class _Builder:
 
     def _scalar(self, node: Node) -> Any:
         """The scalar's value; one YAML resolves to a type it cannot build (a bare ``=``) is
-        reported where it stands and read as ``_UNREADABLE``."""
+        reported where it stands and read as ``_UNREADABLE``.
+
+        A timestamp that is no real date or time (``2024-13-01``) makes PyYAML raise
+        ``ValueError``; it is read as its text instead, so the model checks it as it checks the
+        same string in JSON: a date field reports it where it stands, a text field takes it.
+        """
         try:
             return self.scalars.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError:
+        except (ValueError, yaml.constructor.ConstructorError) as exc:
+            # a failed node stays marked as under construction: an alias of it would be refused
+            self.scalars.recursive_objects.clear()
+            if isinstance(exc, ValueError) and isinstance(node, ScalarNode):
+                return node.value
             shown = node.value if isinstance(node, ScalarNode) else node.tag
             self._report(node, "yaml-syntax", f"{shown!r} cannot be read as a value: quote it")
             return _UNREADABLE

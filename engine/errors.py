@@ -10,7 +10,8 @@ AppraiseError
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from schemas.diagnostics import Diagnostic
 
@@ -70,15 +71,29 @@ def path_text(loc: Iterable[str | int]) -> str:
 
 
 _WRONG_TYPE_SUFFIXES = ("_type", "_parsing")
+_OUT_OF_RANGE = ("out of range", "outside expected range")
+"""How pydantic's reason reads when a date or time is well formed but names none (2024-13-01)."""
 
 
-def diagnostic_code(pydantic_error_type: str) -> str:
+def diagnostic_code(pydantic_error_type: str, context: Mapping[str, Any] | None = None) -> str:
     """The diagnostic code of a pydantic error, for files and request bodies alike:
-    ``missing-field``, ``unknown-field``, ``wrong-type`` or ``invalid-value``."""
+    ``missing-field``, ``unknown-field``, ``wrong-type`` or ``invalid-value``.
+
+    ``context`` is the error's ``ctx``: a date whose month or day is out of range
+    (``2024-13-01``) is an ``invalid-value``, where text that is no date at all is a
+    ``wrong-type``.
+    """
     if pydantic_error_type == "missing":
         return "missing-field"
     if pydantic_error_type == "extra_forbidden":
         return "unknown-field"
+    if pydantic_error_type.endswith("_parsing") and _out_of_range(context):
+        return "invalid-value"
     if pydantic_error_type.endswith(_WRONG_TYPE_SUFFIXES) or pydantic_error_type == "json_invalid":
         return "wrong-type"
     return "invalid-value"
+
+
+def _out_of_range(context: Mapping[str, Any] | None) -> bool:
+    reason = str(context.get("error", "")) if context else ""
+    return any(words in reason for words in _OUT_OF_RANGE)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from schemas._base import DottedId, Frozen, Slug
 
@@ -64,10 +65,16 @@ PROTECTED_ABSENCE = frozenset({"maternity-parental", "disability-related"})
 
 
 class Tag(Frozen):
-    """A statement an evidence item shows, how well, and whether as a strength or a concern."""
+    """A statement an evidence item shows, how well, and whether as a strength or a concern.
+
+    A strength needs its ``modality`` (how well the statement is shown); a concern may leave it
+    out, as derivation counts a concern whatever its modality. The framework check
+    (``engine.review.load``) reports a strength without one: a validator here would run Python
+    for every tag of every review validated, on the hot path.
+    """
 
     statement: DottedId
-    modality: Slug
+    modality: Slug | None = None
     polarity: Polarity = "strength"
 
 
@@ -139,8 +146,15 @@ class Review(Frozen):
     conduct: Conduct = Conduct()
     appraiser_rating: Slug | None = None
 
-    @model_validator(mode="after")
-    def _cycle_ordered(self) -> Review:
-        if self.cycle_end <= self.cycle_start:
-            raise ValueError("cycle_end must be after cycle_start")
-        return self
+    @field_validator("cycle_end")
+    @classmethod
+    def _cycle_ordered(cls, cycle_end: dt.date, info: ValidationInfo) -> dt.date:
+        # A field validator, not a model one: it runs, and says where, whatever else is wrong.
+        cycle_start = info.data.get("cycle_start")  # absent when it is not a date itself
+        if cycle_start is not None and cycle_end <= cycle_start:
+            raise PydanticCustomError(
+                "cycle_order",
+                "{cycle_end} is not after cycle_start {cycle_start}: a cycle ends after it starts",
+                {"cycle_end": cycle_end.isoformat(), "cycle_start": cycle_start.isoformat()},
+            )
+        return cycle_end

@@ -140,7 +140,7 @@ def _unprocessable(problems: Sequence[dict[str, object]]) -> JSONResponse:
 def _pydantic_problem(error: ErrorDetails) -> dict[str, object]:
     where, *loc = error["loc"]
     path = path_text(loc) if where == "body" else path_text((where, *loc))
-    code = diagnostic_code(error["type"])
+    code = diagnostic_code(error["type"], error.get("ctx"))
     message = f"{path or 'the body'}: {error['msg']}"
     return {"path": path, "code": code, "message": message, "line": None, "column": None}
 

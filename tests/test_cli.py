@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,22 @@ def test_a_review_that_cannot_be_read_is_named_not_a_traceback(
     latin1.write_bytes("subject: Zoë\n".encode("latin-1"))
     code, _, err = run(capsys, "recommend", str(latin1))
     assert code == 1 and "latin1.yaml:1:1: yaml-syntax: the file is not UTF-8 text" in err
+
+
+@pytest.mark.parametrize("argv", [["recommend", EXAMPLE], ["schema", "review"]])
+def test_output_to_a_reader_that_went_away_ends_quietly_with_141(argv: list[str]) -> None:
+    """``appraise recommend … | head -1``: ``head`` closes the pipe before all is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write: no race with the buffer
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "service.cli.main", *argv],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (141, "")

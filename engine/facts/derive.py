@@ -310,7 +310,8 @@ class _Marks:
     def _other(self, plan: Plan, eid: str, tag: Tag) -> bool:
         """Note a tag on a statement no stage requires here; True when it is in scope."""
         later = plan.later.get(tag.statement)
-        if later and tag.polarity == "strength" and plan.rank[tag.modality] >= later[1]:
+        shown = tag.modality if tag.polarity == "strength" else None  # a concern shows no practice
+        if later and shown is not None and plan.rank[shown] >= later[1]:
             self.later.setdefault(later[0], set()).add(eid)
         return tag.statement in plan.fixed
 

@@ -29,7 +29,7 @@ from engine.catalogue.tree import walk
 from engine.errors import InputError
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
-from schemas.review import Review
+from schemas.review import Review, Tag
 
 __all__ = ["check_review", "load_review", "parse_review", "validate_review"]
 
@@ -49,10 +49,19 @@ def parse_review(text: str, file: str, catalogue: Mapping[str, Framework]) -> Re
     located = load_yaml_text(_untab_json(text), file)
     review, diagnostics = validate_document(Review, located)
     if located.data is not None:
-        diagnostics += _cross_references(located, catalogue)
+        references = _cross_references(located, catalogue)
+        diagnostics = _unrepeated(diagnostics, references) + references
     if diagnostics or review is None:
         raise InputError(diagnostics)
     return review
+
+
+def _unrepeated(model: list[Diagnostic], references: list[Diagnostic]) -> list[Diagnostic]:
+    """The model's diagnostics but those about the form of an id the references report unknown:
+    ``unknown stage 'MPR' (did you mean 'mpr'?)`` says more than the pattern a slug must match.
+    """
+    unknown = {d.path for d in references if d.code.startswith("unknown-")}
+    return [d for d in model if not (d.code == "invalid-value" and d.path in unknown)]
 
 
 def _untab_json(text: str) -> str:
@@ -145,13 +154,21 @@ def _ids_resolve(known: _Known, review: Review) -> bool:
     objectives = set(map(_id_of, review.objectives))
     return (
         known.statements.issuperset(map(_statement_of, tags))
-        and known.modalities.issuperset(map(_modality_of, tags))
+        and _modalities_known(known, tags)
         and len(evidence) == len(review.evidence)
         and len(objectives) == len(review.objectives)
         and all(
             evidence.issuperset(o.evidence) and known.nodes.issuperset(o.standards)
             for o in review.objectives
         )
+    )
+
+
+def _modalities_known(known: _Known, tags: list[Tag]) -> bool:
+    """Every tag names a known modality, but a concern, which may name none."""
+    return known.modalities.issuperset(map(_modality_of, tags)) or all(
+        tag.modality in known.modalities or (tag.modality is None and tag.polarity == "concern")
+        for tag in tags
     )
 
 
@@ -226,7 +243,16 @@ class _Checker:
         for tag_loc, tag in _items(item, "tags"):
             full = (*loc, *tag_loc)
             self._statement(tag, full)
-            self._reference(tag, full, "modality", self.modalities, "unknown-modality", "modality")
+            self._modality(tag, full)
+
+    def _modality(self, tag: Mapping[str, Any], loc: Loc) -> None:
+        """A known modality; a strength must say one (how well it is shown), a concern need not."""
+        if tag.get("modality") is None and tag.get("polarity", "strength") == "strength":
+            shown = "a strength says how well the statement is shown"
+            message = f"{_path(loc)} needs field 'modality': {shown}"
+            self._add(loc, "missing-field", message)
+        else:
+            self._reference(tag, loc, "modality", self.modalities, "unknown-modality", "modality")
 
     def _statement(self, tag: Mapping[str, Any], loc: Loc) -> None:
         value = tag.get("statement")

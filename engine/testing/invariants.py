@@ -220,6 +220,7 @@ def _raise_modality(draw: st.DrawFn, framework: Framework, review: Review) -> Pr
         return None
     i, j = draw(st.sampled_from(raisable))
     item, tag = review.evidence[i], review.evidence[i].tags[j]
+    assert tag.modality is not None  # a strength of a checked review names one
     higher = draw(st.sampled_from(ladder[ladder.index(tag.modality) + 1 :]))
     raised = item.model_copy(
         update={

@@ -212,8 +212,8 @@ def tags(
 
     With ``stage`` the statement is one the stage requires or one of the next stage's own
     statements (what the engine looks at); without it, any statement. The modality is any rung
-    of the framework's ladder; ``polarity`` fixes strength or concern (default: two strengths to
-    one concern).
+    of the framework's ladder, or for a concern also ``None`` (left out); ``polarity`` fixes
+    strength or concern (default: two strengths to one concern).
 
     Example::
 
@@ -241,10 +241,12 @@ def _tags(
         else tuple(s.id for s in framework.statements)
     )
     ladder = [m.id for m in framework.modalities.levels]
+    chosen = polarity or draw(st.sampled_from(("strength", "strength", "concern")))
+    rungs = ladder if chosen == "strength" else [*ladder, None]  # a concern may name none
     return Tag(
         statement=draw(st.sampled_from(statements)),
-        modality=draw(st.sampled_from(ladder)),
-        polarity=polarity or draw(st.sampled_from(("strength", "strength", "concern"))),
+        modality=draw(st.sampled_from(rungs)),
+        polarity=chosen,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -120,9 +121,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+READER_GONE = 141  # 128 + SIGPIPE (13), as a shell reports a command that signal ended
+"""The exit status when the reader of our output went away (``appraise … | head -1``): 141, as
+for a command the SIGPIPE signal ended, so ``set -o pipefail`` tells it from a finished run."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; 0 on success, 1 when the input has problems, 2 for a bad request."""
+    """Run one command; 0 on success, 1 when the input has problems, 2 for a bad request,
+    141 (quietly) when the reader of its output stopped reading."""
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        # As Python's signal docs advise: stdout to devnull, so the flush at exit cannot fail
+        # again and print "Exception ignored ... BrokenPipeError" on stderr.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return READER_GONE
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         output = args.run(args)
     except InputError as exc:
@@ -133,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"appraise: {exc}", file=sys.stderr)
         return 2
     print(output)
+    sys.stdout.flush()  # here, not at exit: a reader gone is then a BrokenPipeError main handles
     return 0
 
 

@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.catalogue.frameworks import Catalogue
 from engine.errors import InputError
 from engine.facts.contract import DOMAINS, FACT_TYPES, KEYS, ONE_PER_CASE, vocabulary
 from engine.facts.derive import CaseFacts, derive_facts, next_stage
-from engine.review.load import load_review
-from schemas.review import Review
+from engine.review.load import load_review, validate_review
+from engine.testing.strategies import reviews
+from schemas.review import Review, Tag
 from schemas.ruleset import FactSettings
 
 CATALOGUE = Catalogue()
@@ -173,6 +176,50 @@ def test_a_concern_is_counted_but_does_not_unmeet_a_statement() -> None:
         ["obs-1", "walk-1"],
     )
     assert facts.fact("standard:ts.2")["concerns"] == 0
+
+
+def test_a_concern_without_a_modality_counts_as_one_with_any() -> None:
+    def with_concern(**modality: str) -> CaseFacts:
+        concern = item("walk-1", "learning-walk", "2024-11-01")
+        concern["tags"] = [{"statement": ECT1[1], "polarity": "concern", **modality}]
+        evidence = [
+            item("obs-1", "lesson-observation", "2024-10-01", (ECT1[0], "confidently")),
+            concern,
+            item("obs-2", "lesson-observation", "2024-11-02", (MPR[0], "independently")),
+        ]
+        return facts_of(review(evidence=evidence))
+
+    bare = with_concern()
+    assert bare.statements[ECT1[1]].concerns == ("walk-1",)
+    assert bare.fact("coverage")["concerns"] == 1
+    for modality in ("with-support", "independently"):
+        rated = with_concern(modality=modality)
+        assert (bare.facts, bare.statements, bare.ledger) == (
+            rated.facts,
+            rated.statements,
+            rated.ledger,
+        )
+
+
+def _without_concern_modalities(r: Review) -> Review:
+    def bare(tags: tuple[Tag, ...]) -> tuple[Tag, ...]:
+        return tuple(
+            t.model_copy(update={"modality": None}) if t.polarity == "concern" else t for t in tags
+        )
+
+    items = tuple(i.model_copy(update={"tags": bare(i.tags)}) for i in r.evidence)
+    return r.model_copy(update={"evidence": items})
+
+
+@given(data=st.data())
+def test_the_modality_of_a_concern_never_changes_the_facts(data: st.DataObject) -> None:
+    framework = CATALOGUE[data.draw(st.sampled_from(sorted(CATALOGUE)))]
+    r = data.draw(reviews(framework))
+    bare = _without_concern_modalities(r)
+    validate_review(framework, bare)
+    assert derive_facts(framework, FactSettings(), bare) == derive_facts(
+        framework, FactSettings(), r
+    )
 
 
 def test_standards_group_by_top_level_node_and_units_by_the_node_statements_sit_under() -> None:

@@ -140,3 +140,27 @@ def test_a_yaml_scalar_yaml_cannot_build_is_a_problem_of_the_body(text: str, col
         (d.file, d.line, d.column) for d in problems.value.diagnostics if d.code == "yaml-syntax"
     ]
     assert found == [(body.BODY, 1, column)]
+
+
+@pytest.mark.parametrize(
+    ("text", "content_type", "line", "column"),
+    [
+        (json.dumps(_hampshire(cycle_start="2025-13-01"), indent=2), "application/json", 5, 18),
+        (
+            "framework: hampshire\nsubject: t-1\nappraiser: a-1\ncycle_start: 2025-13-01\n"
+            "cycle_end: 2026-07-31\nstage: mpr\n",
+            "application/yaml",
+            4,
+            14,
+        ),
+    ],
+    ids=["json", "yaml"],
+)
+def test_an_impossible_date_in_a_body_is_an_invalid_value_where_it_stands(
+    text: str, content_type: str, line: int, column: int
+) -> None:
+    with pytest.raises(InputError) as problems:
+        body.read_review(text.encode(), content_type, RULESETS.catalogue)
+    (d,) = problems.value.diagnostics
+    assert (d.file, d.line, d.column, d.code) == (body.BODY, line, column, "invalid-value")
+    assert "month value is outside expected range of 1-12" in d.message

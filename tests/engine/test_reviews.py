@@ -269,3 +269,118 @@ def test_validate_review_reports_a_review_for_another_framework() -> None:
         validate_review(CATALOGUE["isp"], review)
     codes = {d.code for d in caught.value.diagnostics}
     assert {"unknown-framework", "unexpected-stage", "unknown-statement"} <= codes
+
+
+ABSENCE = (
+    "circumstances:\n  absences:\n    - {type: sickness, start: 2025-01-13, end: 2025-01-17}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "path"),
+    [
+        ("cycle_start: 2024-09-01", "cycle_start: 2024-13-01", 4, 14, "cycle_start"),
+        ("cycle_end: 2025-07-31", "cycle_end: 2025-07-32", 5, 12, "cycle_end"),
+        ("date: 2024-10-15", "date: 2024-02-30", 10, 11, "evidence[0].date"),
+        ("start: 2025-01-13", "start: 2025-00-13", 30, 31, "circumstances.absences[0].start"),
+        ("end: 2025-01-17", "end: 2025-01-32", 30, 48, "circumstances.absences[0].end"),
+    ],
+)
+def test_an_impossible_date_is_an_invalid_value_where_it_stands(
+    old: str, new: str, line: int, column: int, path: str
+) -> None:
+    d = only((VALID + ABSENCE).replace(old, new))
+    assert place(d) == ("r.yaml", line, column, "invalid-value")
+    assert d.message.startswith(f"{path}: Input should be a valid date or datetime, ")
+    assert "value is outside expected range" in d.message
+    assert d.message.endswith(f"(got {new.split(': ')[1]!r})")
+
+
+def test_an_impossible_date_in_json_is_an_invalid_value_where_it_stands() -> None:
+    data = yaml.safe_load(VALID)
+    data["cycle_start"] = "2024-13-01"
+    text = json.dumps(data, default=str, indent=2)
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if '"2024-13-01"' in ln)
+    d = only(text)
+    assert (d.file, d.line, d.code) == ("r.yaml", line, "invalid-value")
+    assert d.column == text.splitlines()[line - 1].index('"2024-13-01"') + 1
+    assert "month value is outside expected range of 1-12" in d.message
+
+
+def test_an_impossible_date_in_a_text_field_is_the_text_written() -> None:
+    text = VALID.replace("    recorded_by: a-01\n", "    recorded_by: a-01\n    note: 2024-13-01\n")
+    assert parse_review(text, "r.yaml", CATALOGUE).evidence[0].note == "2024-13-01"
+
+
+@pytest.mark.parametrize("end", ["2024-07-31", "2024-09-01"])
+def test_a_cycle_that_does_not_end_after_it_starts_is_reported_at_cycle_end(end: str) -> None:
+    d = broken("cycle_end: 2025-07-31", f"cycle_end: {end}")
+    assert place(d) == ("r.yaml", 5, 12, "invalid-value")
+    assert d.message == (
+        f"cycle_end: {end} is not after cycle_start 2024-09-01: a cycle ends after it starts"
+    )
+
+
+def test_a_reversed_cycle_is_reported_beside_other_problems() -> None:
+    text = (
+        VALID.replace("cycle_end: 2025-07-31", "cycle_end: 2024-07-31")
+        .replace("appraiser: a-01", "appraiser: ''")
+        .replace("stage: mpr", "stage: mrp")
+        .replace("kind: lesson-observation", "kind: lesson")
+    )
+    assert [(d.line, d.column, d.code, d.path) for d in problems(text)] == [
+        (3, 12, "invalid-value", "appraiser"),
+        (5, 12, "invalid-value", "cycle_end"),
+        (6, 8, "unknown-stage", "stage"),
+        (9, 11, "invalid-value", "evidence[0].kind"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "code", "message"),
+    [
+        ("stage: mpr", "stage: MPR", 8, "unknown-stage", "stage: unknown stage 'MPR'"),
+        (
+            "framework: hampshire",
+            "framework: Hampshire",
+            12,
+            "unknown-framework",
+            "framework: unknown framework 'Hampshire'",
+        ),
+    ],
+)
+def test_an_id_in_capitals_gets_did_you_mean_and_no_pattern_error(
+    old: str, new: str, column: int, code: str, message: str
+) -> None:
+    d = broken(old, new)
+    assert (d.line, d.column, d.code) == (VALID.splitlines().index(old) + 1, column, code)
+    assert d.message == f"{message} (did you mean {old.split(': ')[1]!r}?)"
+
+
+def test_a_concern_needs_no_modality() -> None:
+    text = VALID.replace(
+        "{statement: ts.2.1.mpr.1, modality: independently}",
+        "{statement: ts.2.1.mpr.1, polarity: concern}",
+    )
+    (tag,) = parse_review(text, "r.yaml", CATALOGUE).evidence[1].tags
+    assert (tag.statement, tag.modality, tag.polarity) == ("ts.2.1.mpr.1", None, "concern")
+
+
+def test_a_concern_that_names_a_modality_names_a_known_one() -> None:
+    d = broken(
+        "ts.2.1.mpr.1, modality: independently}",
+        "ts.2.1.mpr.1, modality: boldly, polarity: concern}",
+    )
+    assert place(d) == ("r.yaml", 20, 45, "unknown-modality")
+
+
+@pytest.mark.parametrize(
+    "tag", ["{statement: ts.2.1.mpr.1}", "{statement: ts.2.1.mpr.1, polarity: strength}"]
+)
+def test_a_strength_without_a_modality_is_a_missing_field_at_its_tag(tag: str) -> None:
+    d = broken("{statement: ts.2.1.mpr.1, modality: independently}", tag)
+    assert place(d) == ("r.yaml", 20, 9, "missing-field")
+    assert d.message == (
+        "evidence[1].tags[0] needs field 'modality': "
+        "a strength says how well the statement is shown"
+    )

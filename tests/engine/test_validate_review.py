@@ -19,14 +19,14 @@ from engine.review.load import check_review, validate_review
 from engine.testing.strategies import reviews
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
-from schemas.review import EvidenceItem, Objective, Review
+from schemas.review import EvidenceItem, Objective, Review, Tag
 
 CATALOGUE = Catalogue()
 
 Break = Callable[[Framework, Review, st.DataObject], Review]
 
 
-def _retag(review: Review, data: st.DataObject, **change: str) -> Review:
+def _retag(review: Review, data: st.DataObject, **change: str | None) -> Review:
     """One tag of one evidence item changed; the review unchanged when it has no tags."""
     tagged = [i for i, item in enumerate(review.evidence) if item.tags]
     if not tagged:
@@ -52,6 +52,10 @@ def tag_an_unknown_statement(framework: Framework, review: Review, data: st.Data
 
 def tag_an_unknown_modality(framework: Framework, review: Review, data: st.DataObject) -> Review:
     return _retag(review, data, modality="boldly")
+
+
+def leave_a_modality_out(framework: Framework, review: Review, data: st.DataObject) -> Review:
+    return _retag(review, data, modality=None)  # a strength's is missing, a concern's need not be
 
 
 def repeat_an_evidence_id(framework: Framework, review: Review, data: st.DataObject) -> Review:
@@ -96,6 +100,7 @@ BREAKS: list[Break] = [
     tag_a_node,
     tag_an_unknown_statement,
     tag_an_unknown_modality,
+    leave_a_modality_out,
     repeat_an_evidence_id,
     cite_unknown_evidence,
     link_a_statement,
@@ -159,3 +164,37 @@ def test_a_wrongly_typed_value_goes_to_the_full_check_instead_of_crashing() -> N
     )
     odd = review.model_copy(update={"appraiser_rating": ["achieved"]})  # unhashable
     assert outcome(framework, odd) == check_review(framework, odd) == []
+
+
+def test_a_strength_built_without_a_modality_is_reported_and_a_concern_is_not() -> None:
+    framework = CATALOGUE["hampshire"]
+    review = Review(
+        framework="hampshire",
+        subject="t",
+        appraiser="a",
+        cycle_start="2025-09-01",
+        cycle_end="2026-07-31",
+        stage="mpr",
+        evidence=[
+            EvidenceItem(
+                id="obs-1",
+                kind="lesson-observation",
+                date="2025-10-01",
+                recorded_by="a",
+                tags=[
+                    Tag(statement="ts.1.1.ect1.1", polarity="concern"),
+                    Tag(statement="ts.1.1.ect1.2"),
+                ],
+            )
+        ],
+    )
+    (missing,) = outcome(framework, review)
+    assert (missing.line, missing.code, missing.path) == (0, "missing-field", "evidence[0].tags[1]")
+    concern_only = review.model_copy(
+        update={
+            "evidence": (
+                review.evidence[0].model_copy(update={"tags": review.evidence[0].tags[:1]}),
+            )
+        }
+    )
+    assert outcome(framework, concern_only) == []

@@ -642,3 +642,23 @@ def test_the_accept_header_chooses_the_format_like_the_query(
     assert answer.headers["content-type"].startswith(content_type)
     explicit = api.client.get(url, params={"format": "json"}, headers={**headers, "Accept": accept})
     assert explicit.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("content_type", "written"),
+    [("application/yaml", "2025-08-25"), ("application/json", '"2025-08-25"')],
+    ids=["yaml", "json"],
+)
+def test_an_impossible_date_is_a_located_422(api: Api, content_type: str, written: str) -> None:
+    text = example("isp-meeting.yaml").decode()
+    if content_type == "application/json":
+        text = json.dumps(review(), indent=2)
+    assert text.count(written) == 1  # the cycle start
+    response = post_raw(api, text.replace("2025-08-25", "2025-13-25").encode(), content_type)
+    assert response.status_code == 422, response.text
+    (problem,) = response.json()["errors"]
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if written in ln)
+    column = text.splitlines()[line - 1].index(written) + 1
+    assert (problem["path"], problem["code"]) == ("cycle_start", "invalid-value")
+    assert (problem["line"], problem["column"]) == (line, column)
+    assert "month value is outside expected range of 1-12" in problem["message"]
