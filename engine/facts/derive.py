@@ -126,7 +126,8 @@ class _Shown:
         self.met: set[str] = set()  # required statements met
         self.best: list[int] = []  # the rank of each required statement's best strength
         self.strengths: tuple[list[str], list[int]] = ([], [])  # ids and ranks of all strengths
-        self.beyond: list[StatementFacts] = []  # next-stage statements shown as a strength
+        self.beyond: list[tuple[str, list[str]]] = []  # (standard, evidence) of next-stage
+        # statements shown at the modality the next stage requires, with the evidence that does
         required = plan.everything.statements
         shown = required.intersection(marks.first).difference(marks.concerns)
         several = shown.intersection(marks.more)
@@ -214,8 +215,10 @@ class _Shown:
         facts = _statement_facts(plan.fixed[statement] + row)
         self.statements[statement] = facts
         if statement not in plan.required:
-            if shown:
-                self.beyond.append(facts)
+            if met:
+                needed = plan.needed[statement]
+                counted = [eid for (eid, _), r in zip(shown, ranks, strict=True) if r >= needed]
+                self.beyond.append((facts.standard, counted))
             return
         if met:
             self.met.add(statement)
@@ -550,15 +553,16 @@ def _objectives_fact(shown: _Shown, review: Review) -> Fact:
 
 
 def _beyond_fact(shown: _Shown) -> Fact:
-    """Strengths shown on the next stage's own statements (in scope, not required)."""
+    """Strengths shown on the next stage's own statements (in scope, not required) at the
+    modality the next stage requires; a weaker strength is no evidence of that stage."""
     group = shown.beyond
-    evidence = {eid for s in group for eid in s.strengths}
+    evidence = {eid for _, counted in group for eid in counted}
     return {
         "t": "beyond",
         "id": "beyond",
         "next_stage": shown.plan.next_stage,
         "statements": len(group),
-        "standards": len({s.standard for s in group}),
+        "standards": len({standard for standard, _ in group}),
         "source_kinds": _source_kinds(item for item in shown.window if item.id in evidence),
         "evidence": sorted(evidence),
     }

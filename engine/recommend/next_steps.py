@@ -179,9 +179,7 @@ def _beyond_steps(evaluator: Evaluator, review: Review, decision: Decision) -> I
     if not next_stage:
         return
     stage = next(s for s in evaluator.framework.stages if s.id == next_stage)
-    pending = [
-        f for f in decision.facts.statements.values() if f.stage == next_stage and not f.evidenced
-    ]
+    pending = [f for f in decision.facts.statements.values() if f.stage == next_stage and not f.met]
     by_standard: dict[str, list[StatementFacts]] = {}
     for fact in pending:
         by_standard.setdefault(fact.standard, []).append(fact)
