@@ -104,6 +104,7 @@ class Plan:
     standards: tuple[tuple[Group, str], ...]  # per top-level standard with one: (group, number)
     ledger: tuple[tuple[Group, str, str], ...]  # per ledger stage: (group, label, modality)
     levels: tuple[tuple[Group, int], ...]  # per practice level carried, ladder order: (.., rank)
+    source_of: dict[str, str]  # evidence kind → the triangulation source it belongs to, if any
 
 
 _PLANS: OrderedDict[tuple[int, str | None, str | None], Plan] = OrderedDict()
@@ -180,6 +181,7 @@ def _build(framework: Framework, settings: FactSettings, stage: str | None) -> P
         standards=standards,
         ledger=ledger,
         levels=levels,
+        source_of={k.id: k.source for k in framework.evidence_kinds if k.source is not None},
     )
 
 

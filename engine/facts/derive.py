@@ -28,7 +28,6 @@ from schemas.framework import Framework
 from schemas.recommendation import ExcludedEvidence, LedgerRow
 from schemas.review import (
     PROTECTED_ABSENCE,
-    SOURCE_KIND_OF,
     AbsencePeriod,
     EvidenceItem,
     Review,
@@ -37,7 +36,6 @@ from schemas.review import (
 from schemas.ruleset import FactSettings
 
 __all__ = [
-    "TRIANGULATION",
     "CaseFacts",
     "StatementFacts",
     "derive_facts",
@@ -45,10 +43,6 @@ __all__ = [
     "next_stage",
 ]
 
-TRIANGULATION = ("direct-observation", "quantitative-data", "peoples-views")
-"""The evidence sources that count towards triangulation (``SOURCE_KIND_OF`` values)."""
-
-_TRIANGULATION = frozenset(TRIANGULATION)
 _id = attrgetter("id")
 _kind = attrgetter("kind")
 _recorder = attrgetter("recorded_by")
@@ -563,14 +557,15 @@ def _beyond_fact(shown: _Shown) -> Fact:
         "next_stage": shown.plan.next_stage,
         "statements": len(group),
         "standards": len({standard for standard, _ in group}),
-        "source_kinds": _source_kinds(item for item in shown.window if item.id in evidence),
+        "source_kinds": _sources(shown.plan, {i.kind for i in shown.window if i.id in evidence}),
         "evidence": sorted(evidence),
     }
 
 
-def _source_kinds(items: Iterable[EvidenceItem]) -> int:
-    """Distinct triangulation sources among ``items``."""
-    return len(set(map(SOURCE_KIND_OF.__getitem__, set(map(_kind, items)))) & _TRIANGULATION)
+def _sources(plan: Plan, kinds: set[str]) -> int:
+    """Distinct triangulation sources the evidence ``kinds`` belong to (the framework says)."""
+    source_of = plan.source_of
+    return len({source_of[kind] for kind in kinds if kind in source_of})
 
 
 def _sufficiency_fact(shown: _Shown, excluded: int) -> Fact:
@@ -582,7 +577,7 @@ def _sufficiency_fact(shown: _Shown, excluded: int) -> Fact:
         "items": len(window),
         "excluded": excluded,
         "kinds": len(kinds),
-        "source_kinds": len(set(map(SOURCE_KIND_OF.__getitem__, kinds)) & _TRIANGULATION),
+        "source_kinds": _sources(shown.plan, kinds),
         "recorders": len(set(map(_recorder, window))),
         "tags": sum(map(len, map(_tags, window))),
         "evidence": sorted(set(shown.used)),

@@ -273,7 +273,7 @@ def test_beyond_counts_the_next_stages_own_statements_and_triangulation_sources(
         "next_stage": "upr1",
         "statements": 2,
         "standards": 2,
-        "source_kinds": 1,
+        "source_kinds": 2,  # a learning walk; a CPD record is one of Hampshire's people's views
         "evidence": ["cpd-1", "walk-1"],  # obs-1 shows UPR1[0] only with support
     }
     s = facts.statements[UPR1[0]]
