@@ -282,6 +282,44 @@ def test_beyond_counts_the_next_stages_own_statements_and_triangulation_sources(
 
 
 @pytest.mark.parametrize(
+    ("kind", "sources"),
+    [("cpd-record", 2), ("self-reflection", 2), ("staff-views", 2), ("other", 1)],
+)
+def test_hampshire_counts_cpd_records_and_self_reflection_as_peoples_views(
+    kind: str, sources: int
+) -> None:
+    """Hampshire's people's views are "pupil, parent and staff views, CPD records and the
+    teacher's own reflection": with an observation, each makes two sources of evidence."""
+    r = review(
+        evidence=[
+            item("obs-1", "lesson-observation", "2024-10-01", (UPR1[0], "independently")),
+            item("rec-1", kind, "2024-11-01", (UPR1[1], "independently")),
+        ]
+    )
+    facts = facts_of(r)
+    assert facts.fact("sufficiency")["source_kinds"] == sources
+    assert facts.fact("beyond")["source_kinds"] == sources
+
+
+def test_each_framework_says_which_source_a_kind_belongs_to() -> None:
+    """The same CPD record is people's views in Hampshire, quantitative data in HGIOS4 and no
+    triangulation source at all in ISP."""
+    evidence = [
+        item("obs-1", "lesson-observation", "2024-10-01"),
+        item("cpd-1", "cpd-record", "2024-11-01"),
+    ]
+    counted = {
+        framework: facts_of(review(framework, stage, evidence=evidence)).fact("sufficiency")
+        for framework, stage in (("hampshire", "mpr"), ("hgios4", None), ("isp", None))
+    }
+    assert {f: fact["source_kinds"] for f, fact in counted.items()} == {
+        "hampshire": 2,
+        "hgios4": 2,
+        "isp": 1,
+    }
+
+
+@pytest.mark.parametrize(
     ("modality", "counted"),
     [("with-support", False), ("independently", True), ("confidently", True)],
 )
