@@ -510,7 +510,7 @@ def _planted_reasons(
         teacher.review["evidence"].append(
             {
                 "id": "e-prev",
-                "kind": teacher.review["evidence"][0]["kind"],  # a direct observation
+                "kind": teacher.review["evidence"][0]["kind"],  # its first source (observation)
                 "date": START - dt.timedelta(days=80),
                 "recorded_by": teacher.appraiser,
                 "tags": [],
