@@ -6,12 +6,13 @@ import datetime as dt
 
 from engine.catalogue.stages import stage_requirement
 from schemas.framework import Framework
-from schemas.review import EVIDENCE_KINDS, EvidenceItem, Objective, Review, Tag
+from schemas.review import EvidenceItem, Objective, Review, Tag
 
 
 def hampshire_review(framework: Framework, *, items: int = 60, stage: str = "mpr") -> Review:
     """A Hampshire review at ``stage`` with ``items`` evidence items spread over its requirement."""
     required = stage_requirement(framework, stage).items
+    kinds = [kind.id for kind in framework.evidence_kinds]
     start = dt.date(2025, 9, 1)
     evidence = []
     for i in range(items):
@@ -27,7 +28,7 @@ def hampshire_review(framework: Framework, *, items: int = 60, stage: str = "mpr
         evidence.append(
             EvidenceItem(
                 id=f"e{i:03d}",
-                kind=EVIDENCE_KINDS[i % len(EVIDENCE_KINDS)],
+                kind=kinds[i % len(kinds)],
                 date=start + dt.timedelta(days=(i * 5) % 300),
                 recorded_by="a-01",
                 tags=tags,

@@ -3,6 +3,7 @@
 from schemas.diagnostics import Diagnostic
 from schemas.framework import (
     ConductGate,
+    EvidenceKind,
     EvidenceSource,
     Framework,
     Modality,
@@ -22,6 +23,7 @@ from schemas.framework import (
 __all__ = [
     "ConductGate",
     "Diagnostic",
+    "EvidenceKind",
     "EvidenceSource",
     "Framework",
     "Modality",

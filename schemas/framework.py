@@ -16,6 +16,7 @@ from schemas._base import DottedId, Frozen, Slug
 __all__ = [
     "Citation",
     "ConductGate",
+    "EvidenceKind",
     "EvidenceSource",
     "Framework",
     "Modality",
@@ -162,6 +163,19 @@ class EvidenceSource(Frozen):
     citation: Citation | None = None
 
 
+class EvidenceKind(Frozen):
+    """A kind of evidence a review may hold, e.g. a lesson observation, and the triangulation
+    source it belongs to (``None``: it counts towards none, e.g. a record the teacher keeps)."""
+
+    id: Slug
+    label: str
+    source: Slug | None = Field(
+        default=None, description="The id of the evidence source it belongs to, if any."
+    )
+    description: str | None = None
+    citation: Citation | None = None
+
+
 class ConductGate(Frozen):
     """A conduct requirement applied as a gate, not graded (e.g. Teachers' Standards Part Two)."""
 
@@ -183,6 +197,9 @@ class Framework(Frozen):
     modalities: ModalityLadder
     stages: tuple[Stage, ...] = ()
     evidence_sources: tuple[EvidenceSource, ...] = ()
+    evidence_kinds: tuple[EvidenceKind, ...] = Field(
+        default=(), description="The kinds of evidence a review of this framework may hold."
+    )
     conduct: ConductGate | None = None
     standards: tuple[StandardNode, ...] = Field(min_length=1)
     statements: tuple[Statement, ...] = Field(min_length=1)

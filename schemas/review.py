@@ -12,49 +12,18 @@ from schemas._base import DottedId, Frozen, Slug
 
 __all__ = [
     "ABSENCE_TYPES",
-    "EVIDENCE_KINDS",
     "PROTECTED_ABSENCE",
-    "SOURCE_KIND_OF",
     "AbsencePeriod",
     "AbsenceType",
     "Circumstances",
     "Conduct",
     "EvidenceItem",
-    "EvidenceKind",
     "Objective",
     "ObjectiveOutcome",
     "Polarity",
     "Review",
     "Tag",
 ]
-
-EvidenceKind = Literal[
-    "lesson-observation",
-    "learning-walk",
-    "work-scrutiny",
-    "pupil-progress-data",
-    "pupil-views",
-    "parent-views",
-    "staff-views",
-    "cpd-record",
-    "self-reflection",
-    "other",
-]
-EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
-
-SOURCE_KIND_OF: dict[str, str] = {
-    "lesson-observation": "direct-observation",
-    "learning-walk": "direct-observation",
-    "work-scrutiny": "direct-observation",
-    "pupil-progress-data": "quantitative-data",
-    "pupil-views": "peoples-views",
-    "parent-views": "peoples-views",
-    "staff-views": "peoples-views",
-    "cpd-record": "documentary",
-    "self-reflection": "self-report",
-    "other": "other",
-}
-"""The triangulation source (HGIOS4's 'How do you know?') each evidence kind belongs to."""
 
 Polarity = Literal["strength", "concern"]
 ObjectiveOutcome = Literal["exceeded", "met", "partially-met", "not-met", "not-assessed"]
@@ -82,7 +51,7 @@ class EvidenceItem(Frozen):
     """One piece of evidence: an observation, data, views, a record."""
 
     id: DottedId
-    kind: EvidenceKind
+    kind: Slug = Field(description="One of the framework's evidence kinds (its evidence_kinds).")
     date: dt.date
     recorded_by: str = Field(min_length=1, description="Pseudonymous id of who recorded it.")
     tags: tuple[Tag, ...] = ()

@@ -49,6 +49,17 @@ def test_show_without_stage_prints_scale_and_tree(capsys: pytest.CaptureFixture[
     assert "Children leading learning" in out and "[2 statements]" in out
 
 
+def test_show_lists_the_evidence_kinds_a_review_may_record(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "framework", "show", "hampshire")
+    assert code == 0
+    kinds = out.split("Evidence kinds (by triangulation source):\n")[1].split("\n\n")[0]
+    views = next(line for line in kinds.replace("\n    ", " ").splitlines() if "People's" in line)
+    assert "CPD record (cpd-record)" in views and "Self-reflection (self-reflection)" in views
+    assert "  No source: Other (other)" in kinds
+
+
 def test_export_is_the_model_serialisation(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "framework", "export", "wales-leaders")
     assert code == 0

@@ -49,17 +49,6 @@ ETHNICITY = {
     "": 4,
 }
 AGE_BANDS = ("under-25", "25-34", "35-44", "45-54", "55-and-over")
-FIRST_KINDS = ("lesson-observation", "pupil-progress-data", "pupil-views")
-MORE_KINDS = (
-    "lesson-observation",
-    "learning-walk",
-    "work-scrutiny",
-    "pupil-progress-data",
-    "parent-views",
-    "staff-views",
-    "cpd-record",
-    "self-reflection",
-)
 OBJECTIVES = (
     "Raise attainment of disadvantaged pupils in the teacher's classes",
     "Embed retrieval practice across a unit of work",
@@ -128,6 +117,15 @@ class _Builder:
         self.rank = modality_rank(framework)
         self.modalities = [m.id for m in framework.modalities.levels]
         self.top = TreeIndex.of(framework).top
+        sourced = [k for k in framework.evidence_kinds if k.source is not None]
+        # One kind of each triangulation source first, so every review is triangulated; then
+        # kinds drawn from every kind that belongs to a source.
+        self.first_kinds = [
+            next(k.id for k in sourced if k.source == source.id)
+            for source in framework.evidence_sources
+            if any(k.source == source.id for k in sourced)
+        ]
+        self.more_kinds = [k.id for k in sourced]
 
     @cached_property
     def units(self) -> dict[str, list[tuple[str, str, dict[str, list[str]]]]]:
@@ -317,7 +315,7 @@ def _review(builder: _Builder, rng: random.Random, teacher: _Teacher) -> dict[st
     if band in ("achieved", "not-met") and rng.random() < 0.15:
         tags.append(builder.concern(stage))
     items = rng.randint(2, 3) if band == "insufficient_evidence" else rng.randint(5, 9)
-    evidence = _evidence(rng, teacher, tags, beyond, items)
+    evidence = _evidence(builder, teacher, tags, beyond, items)
     return {
         "framework": "hampshire",
         "subject": teacher.subject,
@@ -342,13 +340,14 @@ def _outcomes(rng: random.Random, band: str) -> list[str]:
 
 
 def _evidence(
-    rng: random.Random,
+    builder: _Builder,
     teacher: _Teacher,
     tags: list[dict[str, str]],
     beyond: list[dict[str, str]],
     items: int,
 ) -> list[dict[str, Any]]:
-    kinds = [*FIRST_KINDS, *rng.choices(MORE_KINDS, k=max(0, items - 3))][:items]
+    rng, first = builder.rng, builder.first_kinds
+    kinds = [*first, *rng.choices(builder.more_kinds, k=max(0, items - len(first)))][:items]
     evidence: list[dict[str, Any]] = [
         {
             "id": f"e{i + 1}",
@@ -361,7 +360,7 @@ def _evidence(
     ]
     for tag in tags:
         rng.choice(evidence)["tags"].append(tag)
-    for i, tag in enumerate(beyond):  # items 0 and 1 are observation and data: two sources
+    for i, tag in enumerate(beyond):  # items 0 and 1 are of two sources (observation, data)
         evidence[i % 2]["tags"].append(tag)
     return evidence
 
@@ -540,7 +539,7 @@ def _planted_reasons(
         teacher.review["evidence"].append(
             {
                 "id": "e-prev",
-                "kind": "lesson-observation",
+                "kind": teacher.review["evidence"][0]["kind"],  # its first source (observation)
                 "date": START - dt.timedelta(days=80),
                 "recorded_by": teacher.appraiser,
                 "tags": [],

@@ -138,10 +138,8 @@ def pattern_of(review: Review, decision: Decision) -> str:
     beyond: list[str] = []
     concerns: list[str] = []
     for f in facts.statements.values():  # one pass: hundreds of statements in scope
-        if f.met:
-            met.append(f.statement)
-        if f.required is None and f.evidenced:
-            beyond.append(f.statement)
+        if f.met:  # a next-stage statement is met when it counts as beyond-stage evidence
+            (met if f.required else beyond).append(f.statement)
         if f.concern:
             concerns.append(f.statement)
     met.sort()

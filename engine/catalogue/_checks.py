@@ -19,7 +19,8 @@ __all__ = ["check_framework"]
 
 
 def check_framework(located: Located) -> list[Diagnostic]:
-    """Every duplicate id, dangling reference, misordered stage and stage cycle."""
+    """Every duplicate id, dangling reference (a statement's node, stage or level, a stage's
+    modality, an evidence kind's source), misordered stage and stage cycle."""
     data = located.data if isinstance(located.data, dict) else {}
     checker = _Checker(located, data)
     return checker.run()
@@ -34,7 +35,11 @@ class _Checker:
     def run(self) -> list[Diagnostic]:
         modalities = self._ids("modality", list(_items(self.data, "modalities", "levels")))
         self._ids("scale level", list(_items(self.data, "scale", "levels")))
-        self._ids("evidence source", list(_items(self.data, "evidence_sources")))
+        sources = self._ids("evidence source", list(_items(self.data, "evidence_sources")))
+        kinds = list(_items(self.data, "evidence_kinds"))
+        self._ids("evidence kind", kinds)
+        for loc, kind in kinds:
+            self._reference(kind, loc, "source", sources, "unknown-source", "evidence source")
         stages = list(_items(self.data, "stages"))
         stage_ids = self._ids("stage", stages)
         nodes = list(self._tree(self.data.get("standards"), ("standards",)))

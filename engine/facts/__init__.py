@@ -15,7 +15,6 @@ from engine.facts.contract import (
     vocabulary,
 )
 from engine.facts.derive import (
-    TRIANGULATION,
     CaseFacts,
     StatementFacts,
     derive_facts,
@@ -29,7 +28,6 @@ __all__ = [
     "KEYS",
     "MATCHABLE",
     "ONE_PER_CASE",
-    "TRIANGULATION",
     "CaseFacts",
     "Domain",
     "FieldType",

@@ -24,8 +24,10 @@ __all__ = ["Fixed", "Group", "Plan", "StatementFacts", "next_stage", "plan_for"]
 class StatementFacts(NamedTuple):
     """What the in-window evidence shows about one in-scope statement.
 
-    ``required`` is the modality the stage requires it at, or ``None`` for a next-stage statement
-    (which is then never ``met``). ``shown`` lists each strength as (evidence id, modality).
+    ``required`` is the modality the stage requires it at, or ``None`` for a next-stage statement;
+    ``met`` is shown as a strength at the modality its stage requires (for a next-stage statement,
+    the modality the next stage requires it at: only then is it beyond-stage evidence).
+    ``shown`` lists each strength as (evidence id, modality).
     A named tuple, not a frozen dataclass: a case builds one per tagged statement, and for a
     60-item review the dataclass's generated ``__init__`` alone took about 0.3 ms.
     """
@@ -89,7 +91,7 @@ class Plan:
     stage_rank: int  # the review's stage in framework order; -1 without stages
     blank: dict[str, StatementFacts]  # in-scope statement → no evidence, in framework order
     fixed: dict[str, Fixed]  # in-scope statement → its StatementFacts fields evidence can't change
-    needed: dict[str, int]  # in-scope statement → the rank that meets it (past the ladder: never)
+    needed: dict[str, int]  # in-scope statement → the rank that meets it (at its stage's modality)
     later: dict[str, tuple[str, int]]  # later-stage statement → (its unit, its stage's modality)
     under: dict[str, str]  # required statement → its unit
     touches: dict[str, tuple[str, ...]]  # required statement → the facts of its groups, by id
@@ -102,6 +104,7 @@ class Plan:
     standards: tuple[tuple[Group, str], ...]  # per top-level standard with one: (group, number)
     ledger: tuple[tuple[Group, str, str], ...]  # per ledger stage: (group, label, modality)
     levels: tuple[tuple[Group, int], ...]  # per practice level carried, ladder order: (.., rank)
+    source_of: dict[str, str]  # evidence kind → the triangulation source it belongs to, if any
 
 
 _PLANS: OrderedDict[tuple[int, str | None, str | None], Plan] = OrderedDict()
@@ -165,7 +168,7 @@ def _build(framework: Framework, settings: FactSettings, stage: str | None) -> P
         stage_rank=order.index(stage) if stage else -1,
         blank={sid: StatementFacts(*row, *_NOTHING_SHOWN) for sid, row in fixed.items()},
         fixed=fixed,
-        needed={sid: rank[required[sid]] if sid in required else len(rank) for sid in fixed},
+        needed=_needed(framework, required, following, rank, fixed),
         later=later,
         under={s.id: s.under for s in chosen},
         touches=touches,
@@ -178,6 +181,7 @@ def _build(framework: Framework, settings: FactSettings, stage: str | None) -> P
         standards=standards,
         ledger=ledger,
         levels=levels,
+        source_of={k.id: k.source for k in framework.evidence_kinds if k.source is not None},
     )
 
 
@@ -233,6 +237,24 @@ def _ledger_group(
     modalities = [required[s.id] for s in grouped]
     modality = max(modalities, key=rank.__getitem__, default=stage.clause.own_modality)
     return bits.group("ledger", stage_id, grouped), stage.label, modality
+
+
+def _needed(
+    framework: Framework,
+    required: dict[str, str],
+    following: str,
+    rank: dict[str, int],
+    in_scope: dict[str, Fixed],
+) -> dict[str, int]:
+    """In-scope statement → the rank that meets it: the stage's required modality, or for a
+    next-stage statement the modality the next stage requires (a statement shown *with support*
+    is no evidence of a stage that asks for it *independently*)."""
+    upcoming = stage_requirement(framework, following).items if following else ()
+    later = {i.statement: rank[i.modality] for i in upcoming}
+    return {
+        sid: rank[required[sid]] if sid in required else later.get(sid, len(rank))
+        for sid in in_scope
+    }
 
 
 def _later(framework: Framework, stage: str | None) -> dict[str, tuple[str, int]]:

@@ -117,19 +117,20 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
         "met_or_better_ratio": "float",  # (exceeded + met) / assessed, 0.0 when none assessed
         "exceeded_ratio": "float",  # exceeded / assessed
     },
-    # One per case: evidence of the next stage's own statements (strengths only).
+    # One per case: evidence of the next stage's own statements: strengths shown at the modality
+    # the next stage requires them at (weaker strengths are no evidence of that stage).
     "beyond": {
         "next_stage": "str",  # "" at the last stage or without stages
         "statements": "int",
         "standards": "int",  # distinct top-level standards those statements sit under
-        "source_kinds": "int",  # distinct triangulation sources among that evidence
+        "source_kinds": "int",  # distinct evidence sources (the framework's) of that evidence
     },
     # One per case: is there enough evidence to judge?
     "sufficiency": {
         "items": "int",  # in-window evidence items
         "excluded": "int",  # items outside the cycle (reported, not used)
         "kinds": "int",  # distinct evidence kinds in window
-        "source_kinds": "int",  # distinct of direct-observation / quantitative-data / peoples-views
+        "source_kinds": "int",  # distinct evidence sources the in-window kinds belong to
         "recorders": "int",  # distinct people who recorded in-window evidence
         "tags": "int",  # in-window tags
     },
@@ -195,7 +196,7 @@ class Domain:
 
 _COUNT = Domain(low=0)
 _RATIO = Domain(low=0, high=1)
-_SOURCES = Domain(low=0, high=3)  # direct observation, quantitative data, people's views
+_SOURCES = Domain(low=0, high=3)  # each shipped framework names three evidence sources
 _RANK = Domain(low=0)
 
 

@@ -28,7 +28,6 @@ from schemas.framework import Framework
 from schemas.recommendation import ExcludedEvidence, LedgerRow
 from schemas.review import (
     PROTECTED_ABSENCE,
-    SOURCE_KIND_OF,
     AbsencePeriod,
     EvidenceItem,
     Review,
@@ -37,7 +36,6 @@ from schemas.review import (
 from schemas.ruleset import FactSettings
 
 __all__ = [
-    "TRIANGULATION",
     "CaseFacts",
     "StatementFacts",
     "derive_facts",
@@ -45,10 +43,6 @@ __all__ = [
     "next_stage",
 ]
 
-TRIANGULATION = ("direct-observation", "quantitative-data", "peoples-views")
-"""The evidence sources that count towards triangulation (``SOURCE_KIND_OF`` values)."""
-
-_TRIANGULATION = frozenset(TRIANGULATION)
 _id = attrgetter("id")
 _kind = attrgetter("kind")
 _recorder = attrgetter("recorded_by")
@@ -126,7 +120,8 @@ class _Shown:
         self.met: set[str] = set()  # required statements met
         self.best: list[int] = []  # the rank of each required statement's best strength
         self.strengths: tuple[list[str], list[int]] = ([], [])  # ids and ranks of all strengths
-        self.beyond: list[StatementFacts] = []  # next-stage statements shown as a strength
+        self.beyond: list[tuple[str, list[str]]] = []  # (standard, evidence) of next-stage
+        # statements shown at the modality the next stage requires, with the evidence that does
         required = plan.everything.statements
         shown = required.intersection(marks.first).difference(marks.concerns)
         several = shown.intersection(marks.more)
@@ -214,8 +209,10 @@ class _Shown:
         facts = _statement_facts(plan.fixed[statement] + row)
         self.statements[statement] = facts
         if statement not in plan.required:
-            if shown:
-                self.beyond.append(facts)
+            if met:
+                needed = plan.needed[statement]
+                counted = [eid for (eid, _), r in zip(shown, ranks, strict=True) if r >= needed]
+                self.beyond.append((facts.standard, counted))
             return
         if met:
             self.met.add(statement)
@@ -551,23 +548,25 @@ def _objectives_fact(shown: _Shown, review: Review) -> Fact:
 
 
 def _beyond_fact(shown: _Shown) -> Fact:
-    """Strengths shown on the next stage's own statements (in scope, not required)."""
+    """Strengths shown on the next stage's own statements (in scope, not required) at the
+    modality the next stage requires; a weaker strength is no evidence of that stage."""
     group = shown.beyond
-    evidence = {eid for s in group for eid in s.strengths}
+    evidence = {eid for _, counted in group for eid in counted}
     return {
         "t": "beyond",
         "id": "beyond",
         "next_stage": shown.plan.next_stage,
         "statements": len(group),
-        "standards": len({s.standard for s in group}),
-        "source_kinds": _source_kinds(item for item in shown.window if item.id in evidence),
+        "standards": len({standard for standard, _ in group}),
+        "source_kinds": _sources(shown.plan, {i.kind for i in shown.window if i.id in evidence}),
         "evidence": sorted(evidence),
     }
 
 
-def _source_kinds(items: Iterable[EvidenceItem]) -> int:
-    """Distinct triangulation sources among ``items``."""
-    return len(set(map(SOURCE_KIND_OF.__getitem__, set(map(_kind, items)))) & _TRIANGULATION)
+def _sources(plan: Plan, kinds: set[str]) -> int:
+    """Distinct triangulation sources the evidence ``kinds`` belong to (the framework says)."""
+    source_of = plan.source_of
+    return len({source_of[kind] for kind in kinds if kind in source_of})
 
 
 def _sufficiency_fact(shown: _Shown, excluded: int) -> Fact:
@@ -579,7 +578,7 @@ def _sufficiency_fact(shown: _Shown, excluded: int) -> Fact:
         "items": len(window),
         "excluded": excluded,
         "kinds": len(kinds),
-        "source_kinds": len(set(map(SOURCE_KIND_OF.__getitem__, kinds)) & _TRIANGULATION),
+        "source_kinds": _sources(shown.plan, kinds),
         "recorders": len(set(map(_recorder, window))),
         "tags": sum(map(len, map(_tags, window))),
         "evidence": sorted(set(shown.used)),

@@ -18,16 +18,11 @@ from engine.decide.evaluate import Decision, Evaluator
 from engine.facts.derive import StatementFacts
 from engine.recommend.changes import apply_changes
 from schemas.recommendation import Change, NextSteps
-from schemas.review import SOURCE_KIND_OF, Review
+from schemas.review import Review
 
 __all__ = ["propose_next_steps"]
 
 MAX_PRUNING_EVALUATIONS = 40
-_REPRESENTATIVE_KIND = {
-    "direct-observation": "lesson-observation",
-    "quantitative-data": "pupil-progress-data",
-    "peoples-views": "pupil-views",
-}
 _Chosen = tuple[int, ...]  # positions in the list of candidate changes, in order
 _Reaches = Callable[[_Chosen], bool]
 _OUTCOME_ORDER = ("not-assessed", "not-met", "partially-met", "met", "exceeded")
@@ -123,7 +118,7 @@ def _candidates(
     statements = decision.facts.statements
     groups = [
         _concern_steps(evaluator, statements),
-        _source_steps(review),
+        _source_steps(evaluator, review),
         _objective_steps(review, "met"),
         _required_steps(evaluator, statements),
     ]
@@ -191,9 +186,7 @@ def _beyond_steps(evaluator: Evaluator, review: Review, decision: Decision) -> I
     if not next_stage:
         return
     stage = next(s for s in evaluator.framework.stages if s.id == next_stage)
-    pending = [
-        f for f in decision.facts.statements.values() if f.stage == next_stage and not f.evidenced
-    ]
+    pending = [f for f in decision.facts.statements.values() if f.stage == next_stage and not f.met]
     by_standard: dict[str, list[StatementFacts]] = {}
     for fact in pending:
         by_standard.setdefault(fact.standard, []).append(fact)
@@ -214,20 +207,30 @@ def _concern_steps(evaluator: Evaluator, statements: dict[str, StatementFacts]) 
             )
 
 
-def _source_steps(review: Review) -> Iterator[Change]:
+def _source_steps(evaluator: Evaluator, review: Review) -> Iterator[Change]:
+    """Evidence from each of the framework's sources the cycle has none from, of the first kind
+    the framework lists for it."""
+    kinds = evaluator.framework.evidence_kinds
+    source_of = {kind.id: kind.source for kind in kinds}
     present = {
-        SOURCE_KIND_OF[item.kind]
+        source_of.get(item.kind)
         for item in review.evidence
         if review.cycle_start <= item.date <= review.cycle_end
     }
-    for source, kind in _REPRESENTATIVE_KIND.items():
-        if source not in present:
-            words = source.replace("-", " ").replace("peoples", "people's")
+    for source in evaluator.framework.evidence_sources:
+        kind = next((k for k in kinds if k.source == source.id), None)
+        if source.id not in present and kind is not None:
             yield Change(
                 kind="more-evidence",
-                evidence_kind=kind,
-                text=f"Add evidence from {words} (for example {kind.replace('-', ' ')}).",
+                evidence_kind=kind.id,
+                text=f"Add evidence from {_lower(source.label)} (for example "
+                f"{_lower(kind.label)}).",
             )
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: its first letter in lower case ("People's views")."""
+    return label[:1].lower() + label[1:]
 
 
 def _objective_steps(review: Review, outcome: str) -> Iterator[Change]:

@@ -1,9 +1,9 @@
 """Load a review (YAML or JSON) and check it against its framework, every problem at once.
 
 Model errors come from pydantic via ``engine._validate``; cross-references (unknown statement,
-stage, modality, rating, node, evidence; duplicate ids) are checked here on the raw located data,
-so a type error in one place does not hide a dangling reference elsewhere. Evidence dated outside
-the cycle is not an error: fact derivation reports it as excluded.
+stage, modality, rating, node, evidence, evidence kind; duplicate ids) are checked here on the
+raw located data, so a type error in one place does not hide a dangling reference elsewhere.
+Evidence dated outside the cycle is not an error: fact derivation reports it as excluded.
 
 A review built in code is checked on every draft, so ``validate_review`` first compares its typed
 ids with sets made once per framework, and walks the data for located diagnostics only when that
@@ -108,6 +108,7 @@ class _Known:
     nodes: frozenset[str]
     statements: frozenset[str]  # the statements a tag may name: those that are not nodes
     modalities: frozenset[str]
+    kinds: frozenset[str]
 
 
 def _build_known(framework: Framework) -> _Known:
@@ -120,6 +121,7 @@ def _build_known(framework: Framework) -> _Known:
         nodes=nodes,
         statements=frozenset(statements),
         modalities=frozenset(modalities),
+        kinds=frozenset(kind.id for kind in framework.evidence_kinds),
     )
 
 
@@ -128,6 +130,7 @@ _tags_of = attrgetter("tags")
 _statement_of = attrgetter("statement")
 _modality_of = attrgetter("modality")
 _id_of = attrgetter("id")
+_kind_of = attrgetter("kind")
 
 
 def _resolves(known: _Known, review: Review) -> bool:
@@ -155,6 +158,7 @@ def _ids_resolve(known: _Known, review: Review) -> bool:
     return (
         known.statements.issuperset(map(_statement_of, tags))
         and _modalities_known(known, tags)
+        and known.kinds.issuperset(map(_kind_of, review.evidence))
         and len(evidence) == len(review.evidence)
         and len(objectives) == len(review.objectives)
         and all(
@@ -212,6 +216,7 @@ class _Checker:
         self.nodes = [node.id for node, _ in walk(framework.standards)]
         self.node_set = set(self.nodes)
         self.modalities = [m.id for m in framework.modalities.levels]
+        self.kinds = [kind.id for kind in framework.evidence_kinds]
 
     def run(self, data: Mapping[str, Any]) -> None:
         self._stage(data)
@@ -219,6 +224,7 @@ class _Checker:
         self._reference(data, (), "appraiser_rating", ratings, "unknown-rating", "rating")
         evidence = self._unique("evidence", list(_items(data, "evidence")))
         for loc, item in _items(data, "evidence"):
+            self._reference(item, loc, "kind", self.kinds, "unknown-evidence-kind", "evidence kind")
             self._tags(item, loc)
         self._unique("objective", list(_items(data, "objectives")))
         for loc, objective in _items(data, "objectives"):

@@ -34,7 +34,7 @@ from engine.recommend.next_steps import propose_next_steps
 from engine.rules.scales import OutcomeScale
 from engine.testing.strategies import EvidenceBias, absences, circumstances, reviews, tags
 from schemas.framework import Framework
-from schemas.review import EVIDENCE_KINDS, PROTECTED_ABSENCE, EvidenceItem, Review
+from schemas.review import PROTECTED_ABSENCE, EvidenceItem, Review
 from schemas.ruleset import INVARIANTS, STATUSES, InvariantSettings, RuleSet
 
 __all__ = [
@@ -189,12 +189,12 @@ def _monotone(draw: st.DrawFn, framework: Framework) -> Probe:
 
 
 def _new_item(
-    draw: st.DrawFn, review: Review, tag_strategy: st.SearchStrategy[object]
+    draw: st.DrawFn, framework: Framework, review: Review, tag_strategy: st.SearchStrategy[object]
 ) -> EvidenceItem:
     return EvidenceItem.model_validate(
         {
             "id": "added-1",
-            "kind": draw(st.sampled_from(EVIDENCE_KINDS)),
+            "kind": draw(st.sampled_from([kind.id for kind in framework.evidence_kinds])),
             "date": draw(st.dates(review.cycle_start, review.cycle_end)),
             "recorded_by": review.appraiser,
             "tags": draw(st.lists(tag_strategy, min_size=1, max_size=5)),
@@ -203,7 +203,9 @@ def _new_item(
 
 
 def _add_strength(draw: st.DrawFn, framework: Framework, review: Review) -> Probe:
-    item = _new_item(draw, review, tags(framework, stage=review.stage, polarity="strength"))
+    item = _new_item(
+        draw, framework, review, tags(framework, stage=review.stage, polarity="strength")
+    )
     variant = review.model_copy(update={"evidence": (*review.evidence, item)})
     return Probe(review, variant, f"added evidence {item.id} showing strengths", "not-lower")
 

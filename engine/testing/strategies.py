@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -34,12 +34,10 @@ from hypothesis.errors import InvalidArgument
 
 from engine.catalogue.stages import stage_requirement
 from engine.catalogue.tree import TreeIndex
-from engine.facts.derive import TRIANGULATION, next_stage
-from schemas.framework import Framework
+from engine.facts.derive import next_stage
+from schemas.framework import EvidenceSource, Framework
 from schemas.review import (
     ABSENCE_TYPES,
-    EVIDENCE_KINDS,
-    SOURCE_KIND_OF,
     AbsencePeriod,
     Circumstances,
     Conduct,
@@ -82,10 +80,6 @@ _OUTCOMES_FOR: dict[str, tuple[str, ...]] = {
     "rich": ("met", "exceeded", "partially-met"),
     "beyond": ("exceeded", "met"),
 }
-_KINDS_OF_SOURCE = {
-    source: tuple(kind for kind in EVIDENCE_KINDS if SOURCE_KIND_OF[kind] == source)
-    for source in TRIANGULATION
-}
 
 
 # --- options ---------------------------------------------------------------------------------
@@ -127,6 +121,8 @@ class _Scope:
     core: int  # how many required statements cover every (stage, level, unit) group once
     beyond: tuple[tuple[str, int], ...]  # next-stage statements spread across standards
     in_scope: tuple[str, ...]
+    kinds: tuple[str, ...]  # the framework's evidence kinds
+    kinds_of_source: tuple[tuple[str, ...], ...]  # per triangulation source with kinds, its kinds
 
 
 _SCOPES: dict[tuple[int, str | None], tuple[Framework, _Scope]] = {}
@@ -165,15 +161,31 @@ def _build_scope(framework: Framework, stage: str | None) -> _Scope:
     for s in framework.statements:
         if following and s.stage == following:
             beyond_groups.setdefault(top[s.under].id, []).append(s.id)
-    own = next((x.clause.own_modality for x in framework.stages if x.id == following), ladder[0])
-    beyond = tuple((s, rank[own]) for s in _interleave(beyond_groups.values()))
+    upcoming = stage_requirement(framework, following).items if following else ()
+    shown_at = {i.statement: rank[i.modality] for i in upcoming}  # what counts as beyond
+    beyond = tuple((s, shown_at[s]) for s in _interleave(beyond_groups.values()))
     return _Scope(
         ladder=ladder,
         required=tuple((s, needed[s]) for s in spread),
         core=sum(len(units) for units in classes.values()),
         beyond=beyond,
         in_scope=(*needed, *(s for s, _ in beyond)),
+        kinds=_kinds(framework),
+        kinds_of_source=tuple(filter(None, map(_kinds_of(framework), framework.evidence_sources))),
     )
+
+
+def _kinds(framework: Framework) -> tuple[str, ...]:
+    """The framework's evidence kinds: a review draws its kinds from these."""
+    kinds = tuple(k.id for k in framework.evidence_kinds)
+    if not kinds:
+        raise InvalidArgument(f"framework {framework.id!r} declares no evidence kinds")
+    return kinds
+
+
+def _kinds_of(framework: Framework) -> Callable[[EvidenceSource], tuple[str, ...]]:
+    """A function giving the ids of the framework's kinds that belong to a source."""
+    return lambda source: tuple(k.id for k in framework.evidence_kinds if k.source == source.id)
 
 
 def _interleave(groups: Iterable[Sequence[str]]) -> list[str]:
@@ -316,7 +328,7 @@ def _evidence_items(
     drawn_tags = [draw(tags(framework, stage=stage, polarity=polarity)) for _ in range(count)]
     return EvidenceItem(
         id=id or f"e{draw(st.integers(1, 99))}",
-        kind=draw(st.sampled_from(EVIDENCE_KINDS)),
+        kind=draw(st.sampled_from(_scope(framework, stage).kinds)),
         date=draw(dates),
         recorded_by=draw(st.sampled_from(RECORDERS)),
         tags=tuple(drawn_tags),
@@ -582,18 +594,18 @@ def _random_evidence(
     ]
 
 
-def _triangulated_kinds(draw: st.DrawFn) -> list[str]:
-    """Five to eight evidence kinds, the first three one from each triangulation source."""
+def _triangulated_kinds(draw: st.DrawFn, scope: _Scope) -> list[str]:
+    """Five to eight evidence kinds, the first one from each of the framework's sources."""
     count = draw(st.integers(5, 8))
-    kinds = [draw(st.sampled_from(_KINDS_OF_SOURCE[source])) for source in TRIANGULATION]
-    return kinds + [draw(st.sampled_from(EVIDENCE_KINDS)) for _ in range(count - 3)]
+    kinds = [draw(st.sampled_from(of_source)) for of_source in scope.kinds_of_source]
+    return kinds + [draw(st.sampled_from(scope.kinds)) for _ in range(count - len(kinds))]
 
 
 def _poor_evidence(
     draw: st.DrawFn, scope: _Scope, cycle: tuple[dt.date, dt.date]
 ) -> list[EvidenceItem]:
     """Enough triangulated evidence to judge, showing mostly concerns and little strength."""
-    kinds = _triangulated_kinds(draw)
+    kinds = _triangulated_kinds(draw, scope)
     statements = [s for s, _ in scope.required]
     weak = scope.ladder[: max(1, len(scope.ladder) // 2)]
     marks = st.builds(
@@ -618,7 +630,7 @@ def _rich_evidence(
     draw: st.DrawFn, scope: _Scope, beyond: bool, cycle: tuple[dt.date, dt.date]
 ) -> list[EvidenceItem]:
     """Items from every triangulation source; tags spread so the requirement is mostly met."""
-    kinds = _triangulated_kinds(draw)
+    kinds = _triangulated_kinds(draw, scope)
     count = len(kinds)
     pool = scope.required
     # A short requirement is shown nearly whole; a long one (Hampshire's hundreds of statements)

@@ -70,6 +70,7 @@ def framework_overview(framework: Framework, standard: str | None = None) -> str
     if framework.stages:
         out += ["", "Career stages:"]
         out += [_wrap(f"{s.label} ({s.id}): {s.clause.text}", "  ") for s in framework.stages]
+    out += _evidence_kinds(framework)
     out += ["", "Standards:"]
     for node, path in walk(framework.standards):
         if standard and not index.matches(node.id, standard):
@@ -78,6 +79,28 @@ def framework_overview(framework: Framework, standard: str | None = None) -> str
         label = f"{node.number} " if node.number else ""
         out.append(_wrap(f"{label}{node.title}{count}", "  " * (len(path) + 1)))
     return "\n".join(out)
+
+
+def _evidence_kinds(framework: Framework) -> list[str]:
+    """The kinds a review may record, under the source each counts towards."""
+    if not framework.evidence_kinds:
+        return []
+    groups = [(s.id, s.label) for s in framework.evidence_sources] + [(None, "No source")]
+    out = ["", "Evidence kinds (by triangulation source):"]
+    for source, label in groups:
+        kinds = [k for k in framework.evidence_kinds if k.source == source]
+        if kinds:
+            line = f"{label}: " + ", ".join(f"{k.label} ({k.id})" for k in kinds)
+            out.append(
+                textwrap.fill(
+                    line,
+                    WIDTH,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                    break_on_hyphens=False,
+                )
+            )  # ids stay whole
+    return out
 
 
 def stage_requirement_text(framework: Framework, stage_id: str, standard: str | None = None) -> str:

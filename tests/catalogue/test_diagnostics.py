@@ -220,3 +220,40 @@ def test_catalogue_collects_problems_of_every_framework(tmp_path: Path) -> None:
 def test_unknown_framework_suggests_a_name() -> None:
     with pytest.raises(NotFoundError, match="did you mean 'hampshire'"):
         Catalogue()["hampshir"]
+
+
+KINDS = """\
+evidence_sources:
+  - {id: seen, label: Seen first-hand}
+  - {id: said, label: What people say}
+evidence_kinds:
+  - {id: visit, label: Visit, source: seen}
+  - {id: survey, label: Survey, source: said}
+  - {id: diary, label: Diary}
+"""
+FIRST = VALID.count("\n") + 1  # the line of KINDS's first line once appended to VALID
+
+
+def test_evidence_kinds_load_with_their_sources(tmp_path: Path) -> None:
+    framework = load_framework(write(tmp_path, VALID + KINDS))
+    kinds = [(k.id, k.source) for k in framework.evidence_kinds]
+    assert kinds == [("visit", "seen"), ("survey", "said"), ("diary", None)]
+
+
+def test_evidence_kind_naming_an_unknown_source(tmp_path: Path) -> None:
+    found = problems(tmp_path, VALID + edit("source: said}", "source: sayd}", KINDS))
+    assert found == [
+        (FIRST + 5, 41, "unknown-source", "unknown evidence source 'sayd' (did you mean 'said'?)")
+    ]
+
+
+def test_duplicate_evidence_kind_id(tmp_path: Path) -> None:
+    found = problems(tmp_path, VALID + edit("{id: diary", "{id: visit", KINDS))
+    message = f"evidence kind id 'visit' already used on line {FIRST + 4}"
+    assert found == [(FIRST + 6, 10, "duplicate-id", message)]
+
+
+def test_evidence_kind_with_an_unknown_field(tmp_path: Path) -> None:
+    found = problems(tmp_path, VALID + edit("source: seen}", "sourse: seen}", KINDS))
+    assert [f[:3] for f in found] == [(FIRST + 4, 31, "unknown-field")]
+    assert "did you mean 'source'?" in found[0][3]

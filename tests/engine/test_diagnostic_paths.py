@@ -25,7 +25,7 @@ def test_model_and_cross_reference_problems_carry_their_path() -> None:
     )
     assert paths(text) == {
         "unknown-statement": "evidence[0].tags[0].statement",
-        "invalid-value": "evidence[1].kind",
+        "unknown-evidence-kind": "evidence[1].kind",
         "unknown-field": "evidence[1].colour",
         "unknown-evidence": "objectives[0].evidence[0]",
     }

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.catalogue.frameworks import Catalogue
+from engine.catalogue.stages import stage_requirement
 from engine.errors import InputError
 from engine.facts.contract import DOMAINS, FACT_TYPES, KEYS, ONE_PER_CASE, vocabulary
 from engine.facts.derive import CaseFacts, derive_facts, next_stage
@@ -319,12 +320,78 @@ def test_beyond_counts_the_next_stages_own_statements_and_triangulation_sources(
         "next_stage": "upr1",
         "statements": 2,
         "standards": 2,
-        "source_kinds": 1,
-        "evidence": ["cpd-1", "obs-1", "walk-1"],
+        "source_kinds": 2,  # a learning walk; a CPD record is one of Hampshire's people's views
+        "evidence": ["cpd-1", "walk-1"],  # obs-1 shows UPR1[0] only with support
     }
     s = facts.statements[UPR1[0]]
-    assert (s.required, s.met, s.best) == (None, False, "confidently")
+    assert (s.required, s.met, s.best) == (None, True, "confidently")
     assert facts.fact("coverage")["evidenced"] == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "sources"),
+    [("cpd-record", 2), ("self-reflection", 2), ("staff-views", 2), ("other", 1)],
+)
+def test_hampshire_counts_cpd_records_and_self_reflection_as_peoples_views(
+    kind: str, sources: int
+) -> None:
+    """Hampshire's people's views are "pupil, parent and staff views, CPD records and the
+    teacher's own reflection": with an observation, each makes two sources of evidence."""
+    r = review(
+        evidence=[
+            item("obs-1", "lesson-observation", "2024-10-01", (UPR1[0], "independently")),
+            item("rec-1", kind, "2024-11-01", (UPR1[1], "independently")),
+        ]
+    )
+    facts = facts_of(r)
+    assert facts.fact("sufficiency")["source_kinds"] == sources
+    assert facts.fact("beyond")["source_kinds"] == sources
+
+
+def test_each_framework_says_which_source_a_kind_belongs_to() -> None:
+    """The same CPD record is people's views in Hampshire, quantitative data in HGIOS4 and no
+    triangulation source at all in ISP."""
+    evidence = [
+        item("obs-1", "lesson-observation", "2024-10-01"),
+        item("cpd-1", "cpd-record", "2024-11-01"),
+    ]
+    counted = {
+        framework: facts_of(review(framework, stage, evidence=evidence)).fact("sufficiency")
+        for framework, stage in (("hampshire", "mpr"), ("hgios4", None), ("isp", None))
+    }
+    assert {f: fact["source_kinds"] for f, fact in counted.items()} == {
+        "hampshire": 2,
+        "hgios4": 2,
+        "isp": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("modality", "counted"),
+    [("with-support", False), ("independently", True), ("confidently", True)],
+)
+def test_next_stage_statements_count_beyond_the_stage_only_at_the_modality_it_requires(
+    modality: str, counted: bool
+) -> None:
+    """UPR 1 asks for its own statements independently: shown with support, they are no
+    evidence of UPR 1 practice, so they cannot lift an MPR teacher towards Exceptional."""
+    shown = UPR1[:4]
+    assert {
+        i.modality for i in stage_requirement(HAMPSHIRE, "upr1").items if i.statement in shown
+    } == {"independently"}
+    r = review(
+        evidence=[
+            item("obs-1", "lesson-observation", "2024-10-01", *((s, modality) for s in shown)),
+            item("data-1", "pupil-progress-data", "2024-11-01", *((s, modality) for s in shown)),
+        ]
+    )
+    facts = facts_of(r)
+    beyond = fields(facts, "beyond")
+    assert (beyond["statements"], beyond["source_kinds"], beyond["evidence"]) == (
+        (4, 2, ["data-1", "obs-1"]) if counted else (0, 0, [])
+    )
+    assert all(facts.statements[s].met is counted for s in shown)
+    assert all(facts.statements[s].best == modality for s in shown)  # shown all the same
 
 
 @pytest.mark.parametrize(

@@ -154,6 +154,23 @@ def test_unknown_evidence() -> None:
     assert "no evidence item 'data-2' (did you mean 'data-1'?)" in d.message
 
 
+def test_unknown_evidence_kind_is_checked_against_the_framework() -> None:
+    d = broken("kind: pupil-progress-data", "kind: pupil-progress")
+    assert place(d) == ("r.yaml", 16, 11, "unknown-evidence-kind")
+    assert d.message == (
+        "evidence[1].kind: unknown evidence kind 'pupil-progress' "
+        "(did you mean 'pupil-progress-data'?)"
+    )
+
+
+def test_a_kind_of_another_framework_is_unknown_here() -> None:
+    """ISP calls the teacher's own account 'self-evaluation'; Hampshire calls it otherwise."""
+    assert "self-evaluation" in {k.id for k in CATALOGUE["isp"].evidence_kinds}
+    d = broken("kind: pupil-progress-data", "kind: self-evaluation")
+    assert place(d) == ("r.yaml", 16, 11, "unknown-evidence-kind")
+    assert "did you mean 'self-reflection'?" in d.message
+
+
 def test_unknown_node() -> None:
     d = broken("standards: [ts.2]", "standards: [ts.2, ts.9]")
     assert place(d) == ("r.yaml", 24, 23, "unknown-node")
@@ -184,7 +201,7 @@ def test_every_problem_is_reported_at_once_sorted_by_place() -> None:
     found = problems(text)
     assert [(d.line, d.code) for d in found] == [
         (6, "unknown-stage"),
-        (9, "invalid-value"),
+        (9, "unknown-evidence-kind"),
         (14, "unknown-statement"),
         (15, "duplicate-id"),
         (26, "unknown-evidence"),

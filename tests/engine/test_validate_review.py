@@ -96,6 +96,12 @@ def add_untagged_evidence(framework: Framework, review: Review, data: st.DataObj
     return review.model_copy(update={"evidence": (*review.evidence, item)})
 
 
+def record_an_unknown_kind(framework: Framework, review: Review, data: st.DataObject) -> Review:
+    kind = data.draw(st.sampled_from(["gossip", "lesson-observatoin", "self-evaluation"]))
+    item = EvidenceItem(id="odd-1", kind=kind, date=review.cycle_start, recorded_by="a")
+    return review.model_copy(update={"evidence": (item, *review.evidence)})
+
+
 BREAKS: list[Break] = [
     tag_a_node,
     tag_an_unknown_statement,
@@ -108,6 +114,7 @@ BREAKS: list[Break] = [
     change_the_stage,
     rate_off_the_scale,
     add_untagged_evidence,
+    record_an_unknown_kind,
 ]
 
 
@@ -198,3 +205,20 @@ def test_a_strength_built_without_a_modality_is_reported_and_a_concern_is_not() 
         }
     )
     assert outcome(framework, concern_only) == []
+
+
+def test_a_review_built_in_code_with_an_unknown_kind_is_refused_with_a_suggestion() -> None:
+    hampshire = CATALOGUE["hampshire"]
+    item = EvidenceItem(id="e1", kind="lesson-observatoin", date="2025-01-06", recorded_by="a")
+    review = Review(
+        framework="hampshire",
+        subject="t",
+        appraiser="a",
+        cycle_start="2024-09-01",
+        cycle_end="2025-07-31",
+        stage="mpr",
+        evidence=(item,),
+    )
+    (found,) = outcome(hampshire, review)
+    assert (found.code, found.path) == ("unknown-evidence-kind", "evidence[0].kind")
+    assert "did you mean 'lesson-observation'?" in found.message

@@ -402,7 +402,7 @@ def test_every_problem_is_reported_at_once(api: Api) -> None:
     found = {(p["path"], p["code"]) for p in response.json()["errors"]}
     assert found >= {
         ("cycle_start", "wrong-type"),
-        ("evidence[0].kind", "invalid-value"),
+        ("evidence[0].kind", "unknown-evidence-kind"),
         ("evidence[1].colour", "unknown-field"),
         ("stage", "unexpected-stage"),
     }

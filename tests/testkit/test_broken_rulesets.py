@@ -148,9 +148,15 @@ def test_protected_absence_catches_absence_counted_against_the_teacher(tmp_path:
     violation = caught(broken_copy(tmp_path, "hgios4", [ABSENCE_AS_WEAKNESS]), "protected-absence")
     assert violation.results[1] == "weak" and violation.results[0] != "weak"
     assert violation.variant is not None
-    (added,) = violation.variant.circumstances.absences
+    # The variant is the review plus one protected absence. The review may keep an absence of
+    # its own when the failure needs both (the two together push the year under the bar): which
+    # example the search shrinks to depends on what it draws, e.g. each framework's kinds.
+    *kept, added = violation.variant.circumstances.absences
+    assert tuple(kept) == violation.review.circumstances.absences
     assert added.type in PROTECTED_ABSENCE
-    assert_plain_year(violation)
+    review = violation.review
+    assert not review.conduct.concern and not review.circumstances.in_capability
+    assert len(review.circumstances.absences) <= 1
 
 
 # --- next-step soundness ---------------------------------------------------------------------
