@@ -349,7 +349,7 @@ def test_a_reversed_cycle_is_reported_beside_other_problems() -> None:
         (3, 12, "invalid-value", "appraiser"),
         (5, 12, "invalid-value", "cycle_end"),
         (6, 8, "unknown-stage", "stage"),
-        (9, 11, "invalid-value", "evidence[0].kind"),
+        (9, 11, "unknown-evidence-kind", "evidence[0].kind"),
     ]
 
 
