@@ -1,4 +1,5 @@
-"""Turn a decision into a Recommendation: summary, rationale, ledger, next steps and the seal."""
+"""Turn a decision into a Recommendation: summary, causes and rationale, ledger, next steps, the
+review's side of the meeting page, and the seal."""
 
 from __future__ import annotations
 
@@ -9,15 +10,26 @@ from itertools import chain, groupby
 from operator import attrgetter
 
 from engine._memo import PerObject
-from engine.catalogue.tree import walk
+from engine.catalogue.tree import TreeIndex, walk
 from engine.decide.evaluate import Decision, Evaluator, input_hash
 from engine.decide.resolution import NO_PROPOSAL
 from engine.facts.derive import StatementFacts
+from engine.recommend.causes import causes, comparison, concern_line, ledger_tests, words
 from engine.recommend.next_steps import propose_next_steps
 from engine.recommend.render import STATUS_WORDS
 from engine.rules.compiler import CompiledRules
 from engine.version import ENGINE_VERSION
-from schemas.recommendation import DecisionRecord, NextSteps, RationaleLine, Recommendation
+from schemas.recommendation import (
+    Case,
+    Cause,
+    DecisionRecord,
+    LedgerRow,
+    MissingGroup,
+    NextSteps,
+    ParameterUsed,
+    RationaleLine,
+    Recommendation,
+)
 from schemas.review import Review
 
 __all__ = ["recommend"]
@@ -32,6 +44,9 @@ def recommend(
     wording = _wording(compiled)
     steps = propose_next_steps(evaluator, review, decision) if next_steps else None
     purpose = compiled.ruleset.purpose
+    why = causes(compiled, decision, review)
+    ledger = _ledger(compiled, decision)
+    rationale = tuple(_rationale(wording, decision, why))
     return Recommendation(
         framework=evaluator.framework.id,
         ruleset=compiled.ruleset.id,
@@ -44,9 +59,9 @@ def recommend(
         summary=_summary(wording, decision),
         decided_by=decision.decided_by,
         proposals=decision.proposals,
-        rationale=tuple(_rationale(wording, decision)),
+        rationale=rationale,
         excluded_evidence=decision.facts.excluded,
-        ledger=decision.facts.ledger,
+        ledger=ledger,
         next_steps=steps or _SKIPPED,
         trace=evaluator.trace(decision),
         record=DecisionRecord(
@@ -55,6 +70,17 @@ def recommend(
             input_hash=input_hash(review),
             engine_version=ENGINE_VERSION,
             evaluated_at=now or dt.datetime.now(dt.UTC),
+        ),
+        causes=why,
+        statement_texts=_cited_texts(wording, rationale, why, ledger, steps, review),
+        parameters=_parameters_used(compiled, why, ledger),
+        # Built without validation: every value is the (validated) review's own.
+        case=Case.model_construct(
+            appraiser=review.appraiser,
+            cycle_start=review.cycle_start,
+            cycle_end=review.cycle_end,
+            objectives=review.objectives,
+            evidence=review.evidence,
         ),
     )
 
@@ -70,6 +96,8 @@ class _Wording:
     labels: dict[str, str]  # scale level → its label
     standards: dict[str, str]  # standard node → 'Standard 1 (Teaching)', or its title
     outranked_by: str  # how a losing proposal lost
+    statements: dict[str, str]  # statement id → the framework's words
+    units: dict[str, tuple[str, str]]  # statement id → (its standard, its node) in words
 
 
 def _build_wording(compiled: CompiledRules) -> _Wording:
@@ -81,7 +109,20 @@ def _build_wording(compiled: CompiledRules) -> _Wording:
             for node, _ in walk(compiled.framework.standards)
         },
         outranked_by="rule priority" if by_priority else "the resolution order",
+        statements={s.id: s.text for s in compiled.framework.statements},
+        units=_units(compiled),
     )
+
+
+def _units(compiled: CompiledRules) -> dict[str, tuple[str, str]]:
+    tree = TreeIndex.of(compiled.framework)
+    units = {}
+    for statement in compiled.framework.statements:
+        top, node = tree.top[statement.under], tree.nodes[statement.under]
+        standard = f"Standard {top.number} ({top.title})" if top.number else top.title
+        unit = f"{node.number} {node.title}" if node.number and node is not top else node.title
+        units[statement.id] = (standard, unit)
+    return units
 
 
 _wording = PerObject(_build_wording)
@@ -98,11 +139,16 @@ def _summary(wording: _Wording, decision: Decision) -> str:
     return f"{head} {winning[0].reason}"
 
 
-def _rationale(wording: _Wording, decision: Decision) -> list[RationaleLine]:
+def _rationale(
+    wording: _Wording, decision: Decision, why: tuple[Cause, ...]
+) -> list[RationaleLine]:
+    """The causes, the outranked proposals, a line per standard, the concerns apart, and the
+    evidence not used: each line once."""
     lines = [
-        RationaleLine(text=p.reason, rule=p.rule, evidence=p.evidence)
-        for p in decision.proposals
-        if p.outcome == decision.winner
+        RationaleLine.model_construct(
+            text=c.text, rule=c.rule, statements=c.statements, evidence=c.evidence
+        )
+        for c in why
     ]
     if not lines:
         lines.append(RationaleLine(text=NO_PROPOSAL))
@@ -112,6 +158,7 @@ def _rationale(wording: _Wording, decision: Decision) -> list[RationaleLine]:
         text = f"Also proposed, outranked by {wording.outranked_by}: {outcome} ({rules})."
         lines.append(RationaleLine(text=text))
     lines += _standard_lines(wording, decision.facts.statements.values())
+    lines += _concern_lines(wording, decision.facts.statements.values(), why)
     lines += [
         RationaleLine(text=f"Evidence {e.id} was not used: {e.reason}", evidence=(e.id,))
         for e in decision.facts.excluded
@@ -120,7 +167,7 @@ def _rationale(wording: _Wording, decision: Decision) -> list[RationaleLine]:
 
 
 def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> list[RationaleLine]:
-    """One line per standard: what was met and on what evidence, and any concern.
+    """One line per standard: what was met and on what evidence (concerns have lines of their own).
 
     A case has hundreds of statements, so the work per statement is done by builtins mapped over
     them (``filter``, ``groupby``, ``chain``), and Python runs once per standard.
@@ -131,30 +178,124 @@ def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> 
     lines = []
     for standard, facts in groups.items():
         met = list(filter(_met, facts))
-        concerns = list(filter(_concern, facts))
         text = f"{wording.standards[standard]}: {len(met)} of {len(facts)} required statements met"
-        if concerns:
-            text += f"; concerns on {', '.join(map(_statement_of, concerns))}"
-        cited = met + concerns
-        # a fact's evidence is its strengths and its concerns
-        evidence = set(chain.from_iterable(map(_strengths, cited)))
-        evidence.update(chain.from_iterable(map(_concerns, cited)))
         # Built without validation: the text is the framework's own (validated) words ending in
         # a full stop, the statements are framework ids, the evidence the review's ids, so
         # validating would only copy them.
         line = RationaleLine.model_construct(
             text=text + ".",
-            statements=tuple(map(_statement_of, cited)),
-            evidence=tuple(sorted(evidence)),
+            rule=None,
+            statements=tuple(map(_statement_of, met)),
+            evidence=tuple(sorted(set(chain.from_iterable(map(_strengths, met))))),
         )
         lines.append(line)
     return lines
+
+
+def _concern_lines(
+    wording: _Wording, statements: Iterable[StatementFacts], why: tuple[Cause, ...]
+) -> list[RationaleLine]:
+    """A line per concern on a required statement, and what the concerns did to the outcome."""
+    concerns = [f for f in statements if f.concern and f.required is not None]
+    if not concerns:
+        return []
+    weighed = [c for cause in why for c in cause.comparisons if "concerns" in c.field]
+    head = f"Concerns are recorded on {len(concerns)} required statement(s)"
+    if weighed:
+        effect = "; ".join(dict.fromkeys(c.text for c in weighed))
+        listed = any(cause.statements for cause in why)
+        head += f"{' (listed above)' if listed else ''}; they count towards the outcome: {effect}."
+        if listed:  # the cause that weighed them names each one already
+            return [RationaleLine(text=head)]
+    else:
+        head += "; no threshold behind this outcome counts them, so a person weighs them."
+    lines = [RationaleLine(text=head)]
+    lines += [
+        RationaleLine.model_construct(
+            text=concern_line(wording.standards, wording.statements, f),
+            rule=None,
+            statements=(f.statement,),
+            evidence=f.concerns,
+        )
+        for f in concerns
+    ]
+    return lines
+
+
+def _ledger(compiled: CompiledRules, decision: Decision) -> tuple[LedgerRow, ...]:
+    """The ledger with each stage's units, the thresholds it is held to, and what is missing
+    grouped by standard and node."""
+    said, tests = words(compiled), ledger_tests(compiled)
+    units = _wording(compiled).units
+    facts = {f["stage"]: f for f in decision.facts.of_type("ledger")}
+    rows = []
+    for row in decision.facts.ledger:
+        fact = facts.get(row.stage)
+        if fact is None:
+            rows.append(row)
+            continue
+        held_to = tuple(comparison(said, t, fact, compiled.parameters, fired=False) for t in tests)
+        rows.append(
+            row.model_copy(
+                update={
+                    "units": fact["units"],
+                    "units_met": fact["units_met"],
+                    "held_to": held_to,
+                    "missing_groups": _missing_groups(units, row.missing),
+                }
+            )
+        )
+    return tuple(rows)
+
+
+def _missing_groups(
+    units: dict[str, tuple[str, str]], missing: tuple[str, ...]
+) -> tuple[MissingGroup, ...]:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for statement in missing:
+        groups.setdefault(units[statement], []).append(statement)
+    return tuple(
+        MissingGroup.model_construct(standard=standard, unit=unit, statements=tuple(ids))
+        for (standard, unit), ids in groups.items()
+    )
+
+
+def _cited_texts(
+    wording: _Wording,
+    rationale: tuple[RationaleLine, ...],
+    why: tuple[Cause, ...],
+    ledger: tuple[LedgerRow, ...],
+    steps: NextSteps | None,
+    review: Review,
+) -> dict[str, str]:
+    """The framework's words for every statement the draft or the meeting page cites."""
+    cited = chain(
+        chain.from_iterable(line.statements for line in rationale),
+        chain.from_iterable(cause.statements for cause in why),
+        chain.from_iterable(row.missing for row in ledger),
+        (c.statement for c in steps.changes if c.statement) if steps else (),
+        (tag.statement for item in review.evidence for tag in item.tags),
+    )
+    texts = wording.statements
+    return {s: texts[s] for s in sorted(set(cited)) if s in texts}
+
+
+def _parameters_used(
+    compiled: CompiledRules, why: tuple[Cause, ...], ledger: tuple[LedgerRow, ...]
+) -> tuple[ParameterUsed, ...]:
+    """The parameters the causes and the ledger were held to, in the rule set's order."""
+    used = {c.parameter for cause in why for c in cause.comparisons}
+    used.update(c.parameter for row in ledger for c in row.held_to)
+    declared = compiled.ruleset.parameters
+    return tuple(
+        ParameterUsed(name=name, value=compiled.parameters[name], reason=declared[name].reason)
+        for name in declared
+        if name in used
+    )
 
 
 _statement_of = attrgetter("statement")
 _standard_of = attrgetter("standard")
 _required = attrgetter("required")
 _met = attrgetter("met")
-_concern = attrgetter("concern")
 _strengths = attrgetter("strengths")
-_concerns = attrgetter("concerns")

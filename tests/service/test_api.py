@@ -101,7 +101,7 @@ def test_printable_rationale_as_markdown_and_html(api: Api) -> None:
     assert "visit-2025-10" in markdown.text and record["id"] in markdown.text
     page = api.client.get(url, params={"format": "html"}, headers=headers)
     assert page.headers["content-type"].startswith("text/html")
-    assert "<h2>Why</h2>" in page.text and "<table>" not in page.text  # ISP has no stages
+    assert "<h2>Why</h2>" in page.text and "<h2>Stage ledger</h2>" not in page.text  # no stages
     assert "<script>" not in page.text and "&lt;script&gt;" in page.text
 
 
