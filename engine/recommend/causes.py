@@ -52,6 +52,7 @@ _OUTCOME_WORDS = {"not-met": "not met", "partially-met": "partially met"}
 # sit under (sub-standards, themes, elements) and {stage} the ledger stage's label.
 _LABELS: dict[tuple[str, str], str] = {
     ("coverage", "ratio"): "required statements met",
+    ("coverage", "met"): "required statements met",
     ("coverage", "evidenced"): "required statements evidenced",
     ("coverage", "concerns"): "statements with concerns",
     ("coverage", "unit_ratio"): "{units} met",
@@ -177,10 +178,16 @@ def causes(compiled: CompiledRules, decision: Decision, review: Review) -> tuple
     matched, and so on back; each rule's line once (two firings with the same words are one)."""
     plan = _plan(compiled)
     lines: dict[str, Cause] = {}
+    said: set[str] = set()  # details already under an earlier cause
     for depth, firing in _contributing(plan, decision):
         cause = _cause(compiled, plan, decision, review, depth, firing)
-        if cause.text not in lines:
-            lines[cause.text] = cause
+        if cause.text in lines:
+            continue
+        if said.intersection(cause.details):
+            details = tuple(d for d in cause.details if d not in said)
+            cause = cause.model_copy(update={"details": details})
+        said.update(cause.details)
+        lines[cause.text] = cause
     return tuple(lines.values())
 
 
