@@ -209,7 +209,8 @@ def _contributing(plan: _Plan, decision: Decision) -> list[tuple[int, RawFiring]
                 continue
             seen.add(firing.seq)
             found.append((depth, firing))
-            behind += [a for fact in firing.matched.values() if (a := asserted.get(fact.get("id")))]
+            ids = (str(fact.get("id")) for fact in firing.matched.values())
+            behind += [a for i in ids if (a := asserted.get(i))]
         frontier, depth = behind, depth + 1
     return found
 
