@@ -14,7 +14,7 @@ from engine.catalogue.tree import TreeIndex, walk
 from engine.decide.evaluate import Decision, Evaluator, input_hash
 from engine.decide.resolution import NO_PROPOSAL
 from engine.facts.derive import StatementFacts
-from engine.recommend.causes import causes, comparison, concern_line, ledger_tests, words
+from engine.recommend.causes import causes, comparison, ledger_tests, words
 from engine.recommend.next_steps import propose_next_steps
 from engine.recommend.render import STATUS_WORDS
 from engine.rules.compiler import CompiledRules
@@ -212,7 +212,7 @@ def _concern_lines(
     lines = [RationaleLine(text=head)]
     lines += [
         RationaleLine.model_construct(
-            text=concern_line(wording.standards, wording.statements, f),
+            text=f"Concern recorded in {wording.standards.get(f.standard, f.standard)}.",
             rule=None,
             statements=(f.statement,),
             evidence=f.concerns,

@@ -37,10 +37,13 @@ def headline(rec: Recommendation) -> str:
     return f"{STATUS_WORDS[rec.outcome]} — no rating drafted ({purpose})"
 
 
-def _statement(rec: Recommendation, statement: str) -> str:
-    """A statement as cited: its id and its words, shortened (the id alone in old records)."""
+def _statement(rec: Recommendation, statement: str, *, whole: bool = False) -> str:
+    """A statement as cited: its id and its words, shortened unless ``whole`` (the id alone in
+    records drafted before the words were carried)."""
     text = rec.statement_texts.get(statement)
-    return f"{statement} “{shorten(text)}”" if text else statement
+    if not text:
+        return statement
+    return f"{statement} “{text if whole else shorten(text)}”"
 
 
 def _evidence_item(rec: Recommendation, evidence_id: str) -> str:
@@ -173,7 +176,7 @@ def render_markdown(rec: Recommendation, evidence: Sequence[EvidenceItem] = ()) 
         indent = "  " * cause.depth
         out.append(f"{indent}- {cause.text}")
         out += [f"{indent}  - {detail}" for detail in cause.details]
-    out += [f"- {text}{_cites(rec, s, e, named=True)}" for text, s, e in _other_lines(rec)]
+    out += [f"- {text}{_cites(rec, s, e)}" for text, s, e in _other_lines(rec)]
     if rec.ledger:
         out += ["", "## Stage ledger", "", *_md_ledger(rec)]
     if rec.case is not None and rec.case.objectives:
@@ -235,7 +238,7 @@ def _md_ledger(rec: Recommendation) -> list[str]:
 
 def _md_missing(rec: Recommendation, row: LedgerRow) -> Iterator[str]:
     if not row.missing_groups:  # a record drafted before the groups existed
-        yield from (f"- {_statement(rec, s)}" for s in row.missing)
+        yield from (f"- {_statement(rec, s, whole=True)}" for s in row.missing)
         return
     standard = None
     for group in row.missing_groups:
@@ -243,7 +246,7 @@ def _md_missing(rec: Recommendation, row: LedgerRow) -> Iterator[str]:
             standard = group.standard
             yield f"- {standard}"
         yield f"  - {group.unit}"
-        yield from (f"    - {_statement(rec, s)}" for s in group.statements)
+        yield from (f"    - {_statement(rec, s, whole=True)}" for s in group.statements)
 
 
 def _md_objective(rec: Recommendation, objective: Objective) -> str:
