@@ -14,12 +14,12 @@ __all__ = [
     "Case",
     "Cause",
     "Change",
+    "CitedStatement",
     "Comparison",
     "DecisionRecord",
     "ExcludedEvidence",
     "Firing",
     "LedgerRow",
-    "MissingGroup",
     "NextSteps",
     "ParameterUsed",
     "Proposal",
@@ -109,19 +109,20 @@ class ExcludedEvidence(Frozen):
     reason: str
 
 
-class MissingGroup(Frozen):
-    """The missing statements of one ledger stage under one node (a sub-standard, theme…)."""
+class CitedStatement(Frozen):
+    """A statement the draft cites, in the framework's words, with where it sits in the tree."""
 
+    text: str
     standard: str = Field(description="e.g. 'Standard 4 (Plan and teach well-structured lessons)'.")
-    unit: str = Field(description="e.g. '4.1 Impart knowledge and develop understanding'.")
-    statements: tuple[DottedId, ...]
+    unit: str = Field(description="The node it sits under, e.g. '4.1 Impart knowledge and …'.")
 
 
 class LedgerRow(Frozen):
     """One stage of the cumulative requirement: modality required, statements met of total.
 
-    ``units``, ``held_to`` and ``missing_groups`` are filled in when the draft is explained
-    (``None`` and empty in the facts, and in records drafted before they existed).
+    ``units``, ``units_met`` and ``held_to`` are filled in when the draft is explained (``None``
+    and empty in the facts, and in records drafted before they existed); the words, standard and
+    node of each missing statement are in ``Recommendation.statements``.
     """
 
     stage: Slug
@@ -135,7 +136,6 @@ class LedgerRow(Frozen):
     held_to: tuple[Comparison, ...] = Field(
         default=(), description="The thresholds the rules hold this stage to, with its figures."
     )
-    missing_groups: tuple[MissingGroup, ...] = ()
 
 
 class ParameterUsed(Frozen):
@@ -211,8 +211,9 @@ class Recommendation(Frozen):
     causes: tuple[Cause, ...] = Field(
         default=(), description="Every rule behind the outcome, through its conclusions, once."
     )
-    statement_texts: dict[str, str] = Field(
-        default_factory=dict, description="The framework's words for every statement cited."
+    statements: dict[str, CitedStatement] = Field(
+        default_factory=dict,
+        description="Every statement the draft or its meeting page cites, in the framework's words",
     )
     parameters: tuple[ParameterUsed, ...] = Field(
         default=(), description="The rule-set parameters the causes and the ledger were held to."

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from engine._memo import PerObject
@@ -28,7 +29,6 @@ __all__ = [
     "Test",
     "Words",
     "causes",
-    "cite",
     "comparison",
     "concern_line",
     "ledger_tests",
@@ -79,6 +79,7 @@ _LABELS: dict[tuple[str, str], str] = {
     ("beyond", "standards"): "standards with next-stage evidence",
     ("beyond", "source_kinds"): "kinds of source of next-stage evidence",
 }
+_concern = attrgetter("concern")
 _CONCERN_FIELDS = frozenset({"concerns", "standards_with_concerns"})
 _OBJECTIVE_FIELDS = frozenset({"met_or_better_ratio", "exceeded_ratio"})
 
@@ -112,7 +113,7 @@ class _Plan:
     outcome: dict[str, str]  # rule id → the outcome it proposes (rating or status)
     words: Words
     standards: dict[str, str]  # standard node → 'Standard 4 (…)'
-    statements: dict[str, str]  # statement id → its words
+    cited: dict[str, str]  # statement id → 'ts.4.1.ect1.3 “its words, shortened…”'
 
 
 def _build_plan(compiled: CompiledRules) -> _Plan:
@@ -151,7 +152,7 @@ def _build_plan(compiled: CompiledRules) -> _Plan:
             node.id: f"Standard {node.number} ({node.title})" if node.number else node.title
             for node in framework.standards
         },
-        statements={s.id: s.text for s in framework.statements},
+        cited={s.id: f"{s.id} “{shorten(s.text)}”" for s in framework.statements},
     )
 
 
@@ -235,7 +236,9 @@ def _cause(
         text += f" {head}: {'; '.join(c.text for c in comparisons)}."
     details, statements = _details(plan, decision, review, firing, comparisons)
     evidence = sorted({e for fact in firing.matched.values() for e in fact.get("evidence", ())})
-    return Cause(
+    # Built without validation: rule ids and conclusions come from the checked rule set, the
+    # evidence from the validated review, and the texts are our own.
+    return Cause.model_construct(
         rule=rule.id,
         depth=depth,
         concluded=rule.then.conclude,
@@ -274,7 +277,7 @@ def comparison(
         )
     else:
         text = f"{label} {shown} ({limit} {role}, `{test.parameter}`)"
-    return Comparison(
+    return Comparison.model_construct(  # from the checked rule set and derived facts
         fact=test.fact,
         field=test.field,
         label=label,
@@ -309,9 +312,10 @@ def _details(
     if fields & _OBJECTIVE_FIELDS:
         lines += [_objective_line(o) for o in review.objectives if o.outcome != "not-assessed"]
     if fields & _CONCERN_FIELDS:
-        for fact in _concerns_in_scope(decision.facts.statements.values(), firing):
+        concerns = filter(_concern, decision.facts.statements.values())  # few, found in C
+        for fact in _concerns_in_scope(concerns, firing):
             statements.append(fact.statement)
-            lines.append(concern_line(plan.standards, plan.statements, fact))
+            lines.append(concern_line(plan.standards, plan.cited, fact))
     return tuple(lines), tuple(statements)
 
 
@@ -342,20 +346,15 @@ def _concerns_in_scope(
 
 
 def concern_line(
-    standards: Mapping[str, str], texts: Mapping[str, str], fact: StatementFacts
+    standards: Mapping[str, str], cited: Mapping[str, str], fact: StatementFacts
 ) -> str:
-    """'Concern on ts.4.1.ect1.3 “Words…” (Standard 4 (…); evidence obs-1).'"""
+    """'Concern on ts.4.1.ect1.3 “Words…” (Standard 4 (…); evidence obs-1).'; ``cited`` holds
+    each statement as a citation (its id and its words, shortened)."""
     evidence = ", ".join(fact.concerns)
     return (
-        f"Concern on {cite(fact.statement, texts)} "
+        f"Concern on {cited.get(fact.statement, fact.statement)} "
         f"({standards.get(fact.standard, fact.standard)}; evidence {evidence})."
     )
-
-
-def cite(statement: str, texts: Mapping[str, str]) -> str:
-    """A statement as a citation: its id and its words, shortened."""
-    text = texts.get(statement)
-    return f"{statement} “{shorten(text)}”" if text else statement
 
 
 def shorten(text: str, width: int = 72) -> str:

@@ -22,9 +22,9 @@ from engine.version import ENGINE_VERSION
 from schemas.recommendation import (
     Case,
     Cause,
+    CitedStatement,
     DecisionRecord,
     LedgerRow,
-    MissingGroup,
     NextSteps,
     ParameterUsed,
     RationaleLine,
@@ -72,8 +72,8 @@ def recommend(
             evaluated_at=now or dt.datetime.now(dt.UTC),
         ),
         causes=why,
-        statement_texts=_cited_texts(wording, rationale, why, ledger, steps, review),
-        parameters=_parameters_used(compiled, why, ledger),
+        statements=_cited(wording, rationale, why, ledger, steps, review),
+        parameters=_parameters_used(wording, why, ledger),
         # Built without validation: every value is the (validated) review's own.
         case=Case.model_construct(
             appraiser=review.appraiser,
@@ -97,7 +97,8 @@ class _Wording:
     standards: dict[str, str]  # standard node → 'Standard 1 (Teaching)', or its title
     outranked_by: str  # how a losing proposal lost
     statements: dict[str, str]  # statement id → the framework's words
-    units: dict[str, tuple[str, str]]  # statement id → (its standard, its node) in words
+    cited: dict[str, CitedStatement]  # statement id → its words and place, as drafts cite it
+    parameters: dict[str, ParameterUsed]  # every parameter, as a draft reports it
 
 
 def _build_wording(compiled: CompiledRules) -> _Wording:
@@ -110,19 +111,24 @@ def _build_wording(compiled: CompiledRules) -> _Wording:
         },
         outranked_by="rule priority" if by_priority else "the resolution order",
         statements={s.id: s.text for s in compiled.framework.statements},
-        units=_units(compiled),
+        cited=_cited_statements(compiled),
+        parameters={
+            name: ParameterUsed(name=name, value=compiled.parameters[name], reason=p.reason)
+            for name, p in compiled.ruleset.parameters.items()
+        },
     )
 
 
-def _units(compiled: CompiledRules) -> dict[str, tuple[str, str]]:
+def _cited_statements(compiled: CompiledRules) -> dict[str, CitedStatement]:
+    """Each statement as drafts cite it, built once per rule set: a draft only picks them."""
     tree = TreeIndex.of(compiled.framework)
-    units = {}
+    cited = {}
     for statement in compiled.framework.statements:
         top, node = tree.top[statement.under], tree.nodes[statement.under]
         standard = f"Standard {top.number} ({top.title})" if top.number else top.title
         unit = f"{node.number} {node.title}" if node.number and node is not top else node.title
-        units[statement.id] = (standard, unit)
-    return units
+        cited[statement.id] = CitedStatement(text=statement.text, standard=standard, unit=unit)
+    return cited
 
 
 _wording = PerObject(_build_wording)
@@ -195,38 +201,39 @@ def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> 
 def _concern_lines(
     wording: _Wording, statements: Iterable[StatementFacts], why: tuple[Cause, ...]
 ) -> list[RationaleLine]:
-    """A line per concern on a required statement, and what the concerns did to the outcome."""
+    """What the concerns on required statements did to the outcome, then a line per standard
+    citing those no cause has listed already."""
     concerns = [f for f in statements if f.concern and f.required is not None]
     if not concerns:
         return []
     weighed = [c for cause in why for c in cause.comparisons if "concerns" in c.field]
+    listed = {s for cause in why for s in cause.statements}
     head = f"Concerns are recorded on {len(concerns)} required statement(s)"
+    if listed:
+        head += f" ({len(listed)} listed above)"
     if weighed:
         effect = "; ".join(dict.fromkeys(c.text for c in weighed))
-        listed = any(cause.statements for cause in why)
-        head += f"{' (listed above)' if listed else ''}; they count towards the outcome: {effect}."
-        if listed:  # the cause that weighed them names each one already
-            return [RationaleLine(text=head)]
+        head += f"; they count towards the outcome: {effect}."
     else:
         head += "; no threshold behind this outcome counts them, so a person weighs them."
-    lines = [RationaleLine(text=head)]
-    lines += [
+    by_standard: dict[str, list[StatementFacts]] = {}
+    for fact in concerns:
+        if fact.statement not in listed:
+            by_standard.setdefault(fact.standard, []).append(fact)
+    return [RationaleLine(text=head)] + [
         RationaleLine.model_construct(
-            text=f"Concern recorded in {wording.standards.get(f.standard, f.standard)}.",
+            text=f"Concerns recorded in {wording.standards.get(standard, standard)}.",
             rule=None,
-            statements=(f.statement,),
-            evidence=f.concerns,
+            statements=tuple(map(_statement_of, facts)),
+            evidence=tuple(sorted({e for f in facts for e in f.concerns})),
         )
-        for f in concerns
+        for standard, facts in by_standard.items()
     ]
-    return lines
 
 
 def _ledger(compiled: CompiledRules, decision: Decision) -> tuple[LedgerRow, ...]:
-    """The ledger with each stage's units, the thresholds it is held to, and what is missing
-    grouped by standard and node."""
+    """The ledger with each stage's units and the thresholds it is held to, with its figures."""
     said, tests = words(compiled), ledger_tests(compiled)
-    units = _wording(compiled).units
     facts = {f["stage"]: f for f in decision.facts.of_type("ledger")}
     rows = []
     for row in decision.facts.ledger:
@@ -241,60 +248,50 @@ def _ledger(compiled: CompiledRules, decision: Decision) -> tuple[LedgerRow, ...
                     "units": fact["units"],
                     "units_met": fact["units_met"],
                     "held_to": held_to,
-                    "missing_groups": _missing_groups(units, row.missing),
                 }
             )
         )
     return tuple(rows)
 
 
-def _missing_groups(
-    units: dict[str, tuple[str, str]], missing: tuple[str, ...]
-) -> tuple[MissingGroup, ...]:
-    groups: dict[tuple[str, str], list[str]] = {}
-    for statement in missing:
-        groups.setdefault(units[statement], []).append(statement)
-    return tuple(
-        MissingGroup.model_construct(standard=standard, unit=unit, statements=tuple(ids))
-        for (standard, unit), ids in groups.items()
-    )
-
-
-def _cited_texts(
+def _cited(
     wording: _Wording,
     rationale: tuple[RationaleLine, ...],
     why: tuple[Cause, ...],
     ledger: tuple[LedgerRow, ...],
     steps: NextSteps | None,
     review: Review,
-) -> dict[str, str]:
-    """The framework's words for every statement the draft or the meeting page cites."""
-    cited = chain(
-        chain.from_iterable(line.statements for line in rationale),
-        chain.from_iterable(cause.statements for cause in why),
-        chain.from_iterable(row.missing for row in ledger),
-        (c.statement for c in steps.changes if c.statement) if steps else (),
-        (tag.statement for item in review.evidence for tag in item.tags),
+) -> dict[str, CitedStatement]:
+    """Every statement the draft or the meeting page cites, in the framework's words.
+
+    A review's tags run to hundreds, so they are gathered by builtins mapped over them; every id
+    is the framework's (the review was validated against it), so each is looked up directly.
+    """
+    cited = dict.fromkeys(  # first cited first
+        chain(
+            chain.from_iterable(map(_statements_of, rationale)),
+            chain.from_iterable(map(_statements_of, why)),
+            chain.from_iterable(map(_missing, ledger)),
+            (c.statement for c in steps.changes if c.statement) if steps else (),
+            map(_statement_of, chain.from_iterable(map(_tags, review.evidence))),
+        )
     )
-    texts = wording.statements
-    return {s: texts[s] for s in sorted(set(cited)) if s in texts}
+    return dict(zip(cited, map(wording.cited.__getitem__, cited), strict=True))
 
 
 def _parameters_used(
-    compiled: CompiledRules, why: tuple[Cause, ...], ledger: tuple[LedgerRow, ...]
+    wording: _Wording, why: tuple[Cause, ...], ledger: tuple[LedgerRow, ...]
 ) -> tuple[ParameterUsed, ...]:
     """The parameters the causes and the ledger were held to, in the rule set's order."""
     used = {c.parameter for cause in why for c in cause.comparisons}
     used.update(c.parameter for row in ledger for c in row.held_to)
-    declared = compiled.ruleset.parameters
-    return tuple(
-        ParameterUsed(name=name, value=compiled.parameters[name], reason=declared[name].reason)
-        for name in declared
-        if name in used
-    )
+    return tuple(p for name, p in wording.parameters.items() if name in used)
 
 
 _statement_of = attrgetter("statement")
+_statements_of = attrgetter("statements")
+_missing = attrgetter("missing")
+_tags = attrgetter("tags")
 _standard_of = attrgetter("standard")
 _required = attrgetter("required")
 _met = attrgetter("met")

@@ -40,10 +40,10 @@ def headline(rec: Recommendation) -> str:
 def _statement(rec: Recommendation, statement: str, *, whole: bool = False) -> str:
     """A statement as cited: its id and its words, shortened unless ``whole`` (the id alone in
     records drafted before the words were carried)."""
-    text = rec.statement_texts.get(statement)
-    if not text:
+    cited = rec.statements.get(statement)
+    if cited is None:
         return statement
-    return f"{statement} “{text if whole else shorten(text)}”"
+    return f"{statement} “{cited.text if whole else shorten(cited.text)}”"
 
 
 def _evidence_item(rec: Recommendation, evidence_id: str) -> str:
@@ -141,10 +141,9 @@ def _text_ledger_row(rec: Recommendation, row: LedgerRow) -> list[str]:
         return lines
     lines.append(f"      {len(row.missing)} missing:")
     by_standard: dict[str, list[str]] = {}
-    for group in row.missing_groups:
-        by_standard.setdefault(group.standard, []).extend(group.statements)
-    if not by_standard:  # a record drafted before the groups existed
-        by_standard = {"": list(row.missing)}
+    for statement in row.missing:
+        cited = rec.statements.get(statement)
+        by_standard.setdefault(cited.standard if cited else "", []).append(statement)
     for standard, statements in by_standard.items():
         shown = "; ".join(_statement(rec, s) for s in statements[:_FOLDED])
         more = f" and {len(statements) - _FOLDED} more" if len(statements) > _FOLDED else ""
@@ -237,16 +236,21 @@ def _md_ledger(rec: Recommendation) -> list[str]:
 
 
 def _md_missing(rec: Recommendation, row: LedgerRow) -> Iterator[str]:
-    if not row.missing_groups:  # a record drafted before the groups existed
-        yield from (f"- {_statement(rec, s, whole=True)}" for s in row.missing)
-        return
-    standard = None
-    for group in row.missing_groups:
-        if group.standard != standard:
-            standard = group.standard
+    """Every missing statement with its words, under its standard and node (in framework order;
+    a record drafted before the places were carried lists the ids alone)."""
+    standard = unit = None
+    for statement in row.missing:
+        cited = rec.statements.get(statement)
+        if cited is None:
+            yield f"- {statement}"
+            continue
+        if cited.standard != standard:
+            standard, unit = cited.standard, None
             yield f"- {standard}"
-        yield f"  - {group.unit}"
-        yield from (f"    - {_statement(rec, s, whole=True)}" for s in group.statements)
+        if cited.unit != unit:
+            unit = cited.unit
+            yield f"  - {unit}"
+        yield f"    - {_statement(rec, statement, whole=True)}"
 
 
 def _md_objective(rec: Recommendation, objective: Objective) -> str:

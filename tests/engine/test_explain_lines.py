@@ -15,7 +15,8 @@ WORDING = _Wording(
         "ts.1.2": "Plan lessons that build on prior learning.",
         "ts.2.2": "Track progress.",
     },
-    units={},
+    cited={},
+    parameters={},
 )
 
 
@@ -58,26 +59,27 @@ def test_statements_of_a_standard_are_one_line_in_first_seen_order_wherever_they
 CONCERNS = [
     fact("ts.1.2", "ts.1", met=True, strengths=("e1",), concerns=("e4",)),
     fact("ts.2.2", "ts.2", concerns=("e5",)),
+    fact("ts.2.1", "ts.2", concerns=("e6", "e5")),
     fact("ts.2.9", "ts.2", required=None, concerns=("e9",)),  # next stage: not counted
 ]
 
 
-def test_concerns_nobody_weighed_are_listed_with_their_words_and_left_to_a_person() -> None:
+def test_concerns_nobody_weighed_are_listed_by_standard_and_left_to_a_person() -> None:
     head, *lines = _concern_lines(WORDING, CONCERNS, ())
     assert head.text == (
-        "Concerns are recorded on 2 required statement(s); no threshold behind this outcome "
+        "Concerns are recorded on 3 required statement(s); no threshold behind this outcome "
         "counts them, so a person weighs them."
     )
-    # the words and the evidence are cited with the line, as every citation is
+    # one line per standard: the words and the evidence are cited with it, as every citation is
     assert [line.text for line in lines] == [
-        "Concern recorded in Standard 1 (Teaching).",
-        "Concern recorded in Standard 2 (Progress).",
+        "Concerns recorded in Standard 1 (Teaching).",
+        "Concerns recorded in Standard 2 (Progress).",
     ]
-    assert [line.statements for line in lines] == [("ts.1.2",), ("ts.2.2",)]
-    assert [line.evidence for line in lines] == [("e4",), ("e5",)]
+    assert [line.statements for line in lines] == [("ts.1.2",), ("ts.2.2", "ts.2.1")]
+    assert [line.evidence for line in lines] == [("e4",), ("e5", "e6")]
 
 
-def test_concerns_a_cause_weighed_say_so_with_the_threshold_once() -> None:
+def test_concerns_a_cause_weighed_say_so_with_the_threshold_and_are_not_listed_twice() -> None:
     held = Comparison(
         fact="coverage",
         field="standards_with_concerns",
@@ -92,15 +94,11 @@ def test_concerns_a_cause_weighed_say_so_with_the_threshold_once() -> None:
         rule="x.concerns", depth=1, concluded="below", text="…", comparisons=(held,),
         statements=("ts.1.2", "ts.2.2"),
     )  # fmt: skip
-    (line,) = _concern_lines(WORDING, CONCERNS, (cause,))  # the cause lists each concern
-    assert line.text == (
-        "Concerns are recorded on 2 required statement(s) (listed above); they count towards "
+    head, line = _concern_lines(WORDING, CONCERNS, (cause,))
+    assert head.text == (
+        "Concerns are recorded on 3 required statement(s) (2 listed above); they count towards "
         "the outcome: standards with concerns 2, above the 1 allowed "
         "(`max_standards_with_concerns`)."
     )
-
-
-def test_a_standard_with_nothing_shown_still_has_its_line_without_citations() -> None:
-    (line,) = _standard_lines(WORDING, [fact("ts.1.1", "ts.1"), fact("ts.1.2", "ts.1")])
-    assert line.text == "Standard 1 (Teaching): 0 of 2 required statements met."
-    assert line.statements == () and line.evidence == ()
+    assert line.text == "Concerns recorded in Standard 2 (Progress)."
+    assert line.statements == ("ts.2.1",)  # the one the cause did not list
