@@ -125,8 +125,8 @@ def _build_plan(compiled: CompiledRules) -> _Plan:
             for text in pattern.where:
                 condition = parse_condition(text)
                 if condition.operand.kind == "param":
-                    test = Test(alias, pattern.fact, condition.field, condition.op, "")
-                    found.append(_with_parameter(test, condition.operand.name))
+                    name = condition.operand.name
+                    found.append(Test(alias, pattern.fact, condition.field, condition.op, name))
         tests[rule.id] = tuple(found)
     framework = compiled.framework
     tree = TreeIndex.of(framework)
@@ -156,10 +156,6 @@ def _build_plan(compiled: CompiledRules) -> _Plan:
     )
 
 
-def _with_parameter(test: Test, parameter: str) -> Test:
-    return Test(test.alias, test.fact, test.field, test.op, parameter)
-
-
 _plan = PerObject(_build_plan)
 
 
@@ -170,8 +166,15 @@ def words(compiled: CompiledRules) -> Words:
 
 def ledger_tests(compiled: CompiledRules) -> tuple[Test, ...]:
     """Every distinct comparison of a ledger fact with a parameter in the rule set."""
+    return _ledger_tests(compiled)
+
+
+def _build_ledger_tests(compiled: CompiledRules) -> tuple[Test, ...]:
     found = (t for tests in _plan(compiled).tests.values() for t in tests if t.fact == "ledger")
     return tuple(dict.fromkeys(Test("ledger", "ledger", t.field, t.op, t.parameter) for t in found))
+
+
+_ledger_tests = PerObject(_build_ledger_tests)
 
 
 def causes(compiled: CompiledRules, decision: Decision, review: Review) -> tuple[Cause, ...]:
