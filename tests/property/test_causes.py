@@ -1,5 +1,6 @@
 """Property: every rule whose firing led to the outcome, directly or through a conclusion, is in
-the rationale with its reason and the parameters it was held to, and no rationale line repeats.
+the rationale with its reason and the parameters it was held to, no rationale line repeats, and
+every statement cited has its words in the draft.
 
 The contributing rules are worked out here from the trace alone: the firings that proposed the
 winning outcome, then, for each conclusion fact a contributing firing matched, the firing that
@@ -73,3 +74,8 @@ def test_every_contributing_rule_is_in_the_rationale_once(data: st.DataObject) -
             assert any(f"(`{parameter}`)" in line for line in lines), (rule.id, parameter, lines)
     if rec.outcome == "rated" or rec.proposals:
         assert rec.causes, rec.summary
+    # every statement cited anywhere can be shown with its words
+    cited = {s for line in rec.rationale for s in line.statements}
+    cited.update(s for cause in rec.causes for s in cause.statements)
+    cited.update(s for row in rec.ledger for s in row.missing)
+    assert cited <= set(rec.statements), sorted(cited - set(rec.statements))
