@@ -8,14 +8,20 @@ from typing import Any, Literal
 from pydantic import Field
 
 from schemas._base import DottedId, Frozen, Slug
+from schemas.review import EvidenceItem, Objective
 
 __all__ = [
+    "Case",
+    "Cause",
     "Change",
+    "CitedStatement",
+    "Comparison",
     "DecisionRecord",
     "ExcludedEvidence",
     "Firing",
     "LedgerRow",
     "NextSteps",
+    "ParameterUsed",
     "Proposal",
     "RationaleLine",
     "Recommendation",
@@ -23,6 +29,7 @@ __all__ = [
 ]
 
 Outcome = Literal["rated", "insufficient_evidence", "needs_human_review"]
+Scalar = bool | int | float | str
 
 
 class Firing(Frozen):
@@ -52,6 +59,39 @@ class Proposal(Frozen):
     evidence: tuple[str, ...] = ()
 
 
+class Comparison(Frozen):
+    """A figure of the case held to a threshold of the rule set, named by its parameter."""
+
+    fact: str = Field(description="The fact type compared, e.g. 'coverage' or 'ledger'.")
+    field: str
+    label: str = Field(description="The field in words, e.g. 'standards with concerns'.")
+    figure: Scalar
+    operator: str
+    threshold: Scalar
+    parameter: str
+    percent: bool = Field(default=False, description="Figure and threshold are ratios.")
+    text: str = Field(description="e.g. 'standards with concerns 3, above the 1 allowed'.")
+
+
+class Cause(Frozen):
+    """A rule whose firing led to the outcome, directly or through the conclusions it asserted.
+
+    ``depth`` 0 proposed the outcome; depth 1 concluded a fact a depth-0 rule matched, and so on.
+    ``text`` is the whole line as every rendering shows it: the rule's reason, then the
+    thresholds it was held to; ``details`` name what lies behind the figures (the objectives not
+    met, the statements with concerns), in the framework's and the review's words.
+    """
+
+    rule: DottedId
+    depth: int = Field(ge=0)
+    concluded: Slug | None = Field(description="The conclusion it asserted, if any.")
+    text: str
+    comparisons: tuple[Comparison, ...] = ()
+    details: tuple[str, ...] = ()
+    statements: tuple[DottedId, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+
 class RationaleLine(Frozen):
     """A sentence of the rationale, citing the rule, statements and evidence behind it."""
 
@@ -69,8 +109,21 @@ class ExcludedEvidence(Frozen):
     reason: str
 
 
+class CitedStatement(Frozen):
+    """A statement the draft cites, in the framework's words, with where it sits in the tree."""
+
+    text: str
+    standard: str = Field(description="e.g. 'Standard 4 (Plan and teach well-structured lessons)'.")
+    unit: str = Field(description="The node it sits under, e.g. '4.1 Impart knowledge and …'.")
+
+
 class LedgerRow(Frozen):
-    """One stage of the cumulative requirement: modality required, statements met of total."""
+    """One stage of the cumulative requirement: modality required, statements met of total.
+
+    ``units``, ``units_met`` and ``held_to`` are filled in when the draft is explained (``None``
+    and empty in the facts, and in records drafted before they existed); the words, standard and
+    node of each missing statement are in ``Recommendation.statements``.
+    """
 
     stage: Slug
     label: str
@@ -78,6 +131,29 @@ class LedgerRow(Frozen):
     required: int
     met: int
     missing: tuple[DottedId, ...] = ()
+    units: int | None = Field(default=None, description="Nodes holding the stage's statements.")
+    units_met: int | None = None
+    held_to: tuple[Comparison, ...] = Field(
+        default=(), description="The thresholds the rules hold this stage to, with its figures."
+    )
+
+
+class ParameterUsed(Frozen):
+    """A parameter of the rule set that decided this draft: its value and the reason for it."""
+
+    name: str
+    value: Scalar
+    reason: str
+
+
+class Case(Frozen):
+    """What the meeting page shows of the review: the cycle, who appraised, objectives, evidence."""
+
+    appraiser: str
+    cycle_start: dt.date
+    cycle_end: dt.date
+    objectives: tuple[Objective, ...] = ()
+    evidence: tuple[EvidenceItem, ...] = ()
 
 
 class Change(Frozen):
@@ -136,3 +212,15 @@ class Recommendation(Frozen):
     next_steps: NextSteps
     trace: Trace
     record: DecisionRecord
+    # Added for issue 13; the defaults keep records stored before then readable.
+    causes: tuple[Cause, ...] = Field(
+        default=(), description="Every rule behind the outcome, through its conclusions, once."
+    )
+    statements: dict[str, CitedStatement] = Field(
+        default_factory=dict,
+        description="Every statement the draft or its meeting page cites, in the framework's words",
+    )
+    parameters: tuple[ParameterUsed, ...] = Field(
+        default=(), description="The rule-set parameters the causes and the ledger were held to."
+    )
+    case: Case | None = Field(default=None, description="The review's side of the meeting page.")

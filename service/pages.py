@@ -20,7 +20,21 @@ body { font: 11pt/1.45 system-ui, sans-serif; max-width: 48rem; margin: 2rem aut
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
 table { border-collapse: collapse; } th, td { border: 1px solid #999; padding: .2rem .5rem; }
 blockquote { border-left: 3px solid #999; margin-left: 0; padding-left: .8rem; color: #444; }
-@media print { body { margin: 0; max-width: none; } }
+ul ul { margin: .1rem 0; } li { margin: .1rem 0; }
+h3 { font-size: 1rem; margin-top: 1.1rem; }
+/* the sign-off block, the page's last table: room to write by hand */
+table:last-of-type { width: 100%; margin-top: .5rem; }
+table:last-of-type td { height: 2.2rem; vertical-align: top; }
+table:last-of-type td:first-child { width: 28%; font-weight: 600; }
+table:last-of-type thead { display: none; }
+table:last-of-type tr:nth-child(3) td { height: 6rem; }  /* the teacher's comment */
+@page { size: A4; margin: 16mm 15mm 18mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 9.5pt; }
+  h1, h2, h3 { break-after: avoid; }
+  li, tr { break-inside: avoid; }
+  table:last-of-type { break-inside: avoid; }
+}
 """
 
 

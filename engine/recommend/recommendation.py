@@ -1,4 +1,5 @@
-"""Turn a decision into a Recommendation: summary, rationale, ledger, next steps and the seal."""
+"""Turn a decision into a Recommendation: summary, causes and rationale, ledger, next steps, the
+review's side of the meeting page, and the seal."""
 
 from __future__ import annotations
 
@@ -9,15 +10,26 @@ from itertools import chain, groupby
 from operator import attrgetter
 
 from engine._memo import PerObject
-from engine.catalogue.tree import walk
+from engine.catalogue.tree import TreeIndex, walk
 from engine.decide.evaluate import Decision, Evaluator, input_hash
 from engine.decide.resolution import NO_PROPOSAL
 from engine.facts.derive import StatementFacts
+from engine.recommend.causes import causes, comparison, ledger_tests, words
 from engine.recommend.next_steps import propose_next_steps
 from engine.recommend.render import STATUS_WORDS
 from engine.rules.compiler import CompiledRules
 from engine.version import ENGINE_VERSION
-from schemas.recommendation import DecisionRecord, NextSteps, RationaleLine, Recommendation
+from schemas.recommendation import (
+    Case,
+    Cause,
+    CitedStatement,
+    DecisionRecord,
+    LedgerRow,
+    NextSteps,
+    ParameterUsed,
+    RationaleLine,
+    Recommendation,
+)
 from schemas.review import Review
 
 __all__ = ["recommend"]
@@ -32,7 +44,10 @@ def recommend(
     wording = _wording(compiled)
     steps = propose_next_steps(evaluator, review, decision) if next_steps else None
     purpose = compiled.ruleset.purpose
-    return Recommendation(
+    why = causes(compiled, decision, review)
+    ledger = _ledger(compiled, decision)
+    rationale = tuple(_rationale(wording, decision, why))
+    core = Recommendation(
         framework=evaluator.framework.id,
         ruleset=compiled.ruleset.id,
         subject=review.subject,
@@ -45,9 +60,9 @@ def recommend(
         summary=_summary(wording, decision),
         decided_by=decision.decided_by,
         proposals=decision.proposals,
-        rationale=tuple(_rationale(wording, decision)),
+        rationale=rationale,
         excluded_evidence=decision.facts.excluded,
-        ledger=decision.facts.ledger,
+        ledger=ledger,
         next_steps=steps or _SKIPPED,
         trace=evaluator.trace(decision),
         record=DecisionRecord(
@@ -57,6 +72,23 @@ def recommend(
             engine_version=ENGINE_VERSION,
             evaluated_at=now or dt.datetime.now(dt.UTC),
         ),
+    )
+    # Added without validation: causes are built from the checked rule set and derived facts,
+    # the statements are the framework's (one table per rule set), the case the review's own,
+    # so validating would only check them again (~40 µs for a draft's 270 statements).
+    return core.model_copy(
+        update={
+            "causes": why,
+            "statements": _cited(wording, ledger, steps, review),
+            "parameters": _parameters_used(wording, why, ledger),
+            "case": Case.model_construct(
+                appraiser=review.appraiser,
+                cycle_start=review.cycle_start,
+                cycle_end=review.cycle_end,
+                objectives=review.objectives,
+                evidence=review.evidence,
+            ),
+        }
     )
 
 
@@ -71,6 +103,9 @@ class _Wording:
     labels: dict[str, str]  # scale level → its label
     standards: dict[str, str]  # standard node → 'Standard 1 (Teaching)', or its title
     outranked_by: str  # how a losing proposal lost
+    statements: dict[str, str]  # statement id → the framework's words
+    cited: dict[str, CitedStatement]  # statement id → its words and place, as drafts cite it
+    parameters: dict[str, ParameterUsed]  # every parameter, as a draft reports it
 
 
 def _build_wording(compiled: CompiledRules) -> _Wording:
@@ -82,7 +117,25 @@ def _build_wording(compiled: CompiledRules) -> _Wording:
             for node, _ in walk(compiled.framework.standards)
         },
         outranked_by="rule priority" if by_priority else "the resolution order",
+        statements={s.id: s.text for s in compiled.framework.statements},
+        cited=_cited_statements(compiled),
+        parameters={
+            name: ParameterUsed(name=name, value=compiled.parameters[name], reason=p.reason)
+            for name, p in compiled.ruleset.parameters.items()
+        },
     )
+
+
+def _cited_statements(compiled: CompiledRules) -> dict[str, CitedStatement]:
+    """Each statement as drafts cite it, built once per rule set: a draft only picks them."""
+    tree = TreeIndex.of(compiled.framework)
+    cited = {}
+    for statement in compiled.framework.statements:
+        top, node = tree.top[statement.under], tree.nodes[statement.under]
+        standard = f"Standard {top.number} ({top.title})" if top.number else top.title
+        unit = f"{node.number} {node.title}" if node.number and node is not top else node.title
+        cited[statement.id] = CitedStatement(text=statement.text, standard=standard, unit=unit)
+    return cited
 
 
 _wording = PerObject(_build_wording)
@@ -100,11 +153,16 @@ def _summary(wording: _Wording, decision: Decision) -> str:
     return f"{head} {winning[0].reason}"
 
 
-def _rationale(wording: _Wording, decision: Decision) -> list[RationaleLine]:
+def _rationale(
+    wording: _Wording, decision: Decision, why: tuple[Cause, ...]
+) -> list[RationaleLine]:
+    """The causes, the outranked proposals, a line per standard, the concerns apart, and the
+    evidence not used: each line once."""
     lines = [
-        RationaleLine(text=p.reason, rule=p.rule, evidence=p.evidence)
-        for p in decision.proposals
-        if p.outcome == decision.winner
+        RationaleLine.model_construct(
+            text=c.text, rule=c.rule, statements=c.statements, evidence=c.evidence
+        )
+        for c in why
     ]
     if not lines:
         lines.append(RationaleLine(text=NO_PROPOSAL))
@@ -114,6 +172,7 @@ def _rationale(wording: _Wording, decision: Decision) -> list[RationaleLine]:
         text = f"Also proposed, outranked by {wording.outranked_by}: {outcome} ({rules})."
         lines.append(RationaleLine(text=text))
     lines += _standard_lines(wording, decision.facts.statements.values())
+    lines += _concern_lines(wording, decision.facts.statements.values(), why)
     lines += [
         RationaleLine(text=f"Evidence {e.id} was not used: {e.reason}", evidence=(e.id,))
         for e in decision.facts.excluded
@@ -122,7 +181,7 @@ def _rationale(wording: _Wording, decision: Decision) -> list[RationaleLine]:
 
 
 def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> list[RationaleLine]:
-    """One line per standard: what was met and on what evidence, and any concern.
+    """One line per standard: what was met and on what evidence (concerns have lines of their own).
 
     A case has hundreds of statements, so the work per statement is done by builtins mapped over
     them (``filter``, ``groupby``, ``chain``), and Python runs once per standard.
@@ -133,30 +192,108 @@ def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> 
     lines = []
     for standard, facts in groups.items():
         met = list(filter(_met, facts))
-        concerns = list(filter(_concern, facts))
         text = f"{wording.standards[standard]}: {len(met)} of {len(facts)} required statements met"
-        if concerns:
-            text += f"; concerns on {', '.join(map(_statement_of, concerns))}"
-        cited = met + concerns
-        # a fact's evidence is its strengths and its concerns
-        evidence = set(chain.from_iterable(map(_strengths, cited)))
-        evidence.update(chain.from_iterable(map(_concerns, cited)))
         # Built without validation: the text is the framework's own (validated) words ending in
         # a full stop, the statements are framework ids, the evidence the review's ids, so
         # validating would only copy them.
         line = RationaleLine.model_construct(
             text=text + ".",
-            statements=tuple(map(_statement_of, cited)),
-            evidence=tuple(sorted(evidence)),
+            rule=None,
+            statements=tuple(map(_statement_of, met)),
+            evidence=tuple(sorted(set(chain.from_iterable(map(_strengths, met))))),
         )
         lines.append(line)
     return lines
 
 
+def _concern_lines(
+    wording: _Wording, statements: Iterable[StatementFacts], why: tuple[Cause, ...]
+) -> list[RationaleLine]:
+    """What the concerns on required statements did to the outcome, then a line per standard
+    citing those no cause has listed already."""
+    concerns = [f for f in statements if f.concern and f.required is not None]
+    if not concerns:
+        return []
+    weighed = [c for cause in why for c in cause.comparisons if "concerns" in c.field]
+    listed = {s for cause in why for s in cause.statements}
+    head = f"Concerns are recorded on {len(concerns)} required statement(s)"
+    if listed:
+        head += f" ({len(listed)} listed above)"
+    if weighed:
+        effect = "; ".join(dict.fromkeys(c.text for c in weighed))
+        head += f"; they count towards the outcome: {effect}."
+    else:
+        head += "; no threshold behind this outcome counts them, so a person weighs them."
+    by_standard: dict[str, list[StatementFacts]] = {}
+    for fact in concerns:
+        if fact.statement not in listed:
+            by_standard.setdefault(fact.standard, []).append(fact)
+    return [RationaleLine(text=head)] + [
+        RationaleLine.model_construct(
+            text=f"Concerns recorded in {wording.standards.get(standard, standard)}.",
+            rule=None,
+            statements=tuple(map(_statement_of, facts)),
+            evidence=tuple(sorted({e for f in facts for e in f.concerns})),
+        )
+        for standard, facts in by_standard.items()
+    ]
+
+
+def _ledger(compiled: CompiledRules, decision: Decision) -> tuple[LedgerRow, ...]:
+    """The ledger with each stage's units and the thresholds it is held to, with its figures."""
+    said, tests = words(compiled), ledger_tests(compiled)
+    facts = {f["stage"]: f for f in decision.facts.of_type("ledger")}
+    rows = []
+    for row in decision.facts.ledger:
+        fact = facts.get(row.stage)
+        if fact is None:
+            rows.append(row)
+            continue
+        held_to = tuple(comparison(said, t, fact, compiled.parameters, fired=False) for t in tests)
+        rows.append(
+            row.model_copy(
+                update={
+                    "units": fact["units"],
+                    "units_met": fact["units_met"],
+                    "held_to": held_to,
+                }
+            )
+        )
+    return tuple(rows)
+
+
+def _cited(
+    wording: _Wording, ledger: tuple[LedgerRow, ...], steps: NextSteps | None, review: Review
+) -> dict[str, CitedStatement]:
+    """Every statement the draft or the meeting page cites, in the framework's words: those the
+    evidence tags (the rationale and the causes cite no others), the missing, the next steps'.
+
+    A review's tags run to hundreds, so they are gathered by builtins mapped over them; every id
+    is the framework's (the review was validated against it), so each is looked up directly.
+    """
+    cited = dict.fromkeys(  # first cited first
+        chain(
+            map(_statement_of, chain.from_iterable(map(_tags, review.evidence))),
+            chain.from_iterable(map(_missing, ledger)),
+            (c.statement for c in steps.changes if c.statement) if steps else (),
+        )
+    )
+    return dict(zip(cited, map(wording.cited.__getitem__, cited), strict=True))
+
+
+def _parameters_used(
+    wording: _Wording, why: tuple[Cause, ...], ledger: tuple[LedgerRow, ...]
+) -> tuple[ParameterUsed, ...]:
+    """The parameters the causes and the ledger were held to, in the rule set's order."""
+    used = {c.parameter for cause in why for c in cause.comparisons}
+    used.update(c.parameter for row in ledger for c in row.held_to)
+    return tuple(p for name, p in wording.parameters.items() if name in used)
+
+
 _statement_of = attrgetter("statement")
+_missing = attrgetter("missing")
+_tags = attrgetter("tags")
 _standard_of = attrgetter("standard")
 _required = attrgetter("required")
 _met = attrgetter("met")
-_concern = attrgetter("concern")
 _strengths = attrgetter("strengths")
-_concerns = attrgetter("concerns")

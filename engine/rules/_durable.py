@@ -75,6 +75,7 @@ __all__ = [
     "RawFiring",
     "RuleSpec",
     "conclusion_fact",
+    "conclusion_id",
 ]
 
 MAX_RULES = 4094  # plus the sink rule: fewer than durable's 4,096 (MAX_ACTIONS)
@@ -253,12 +254,18 @@ def _strings(items: list[Any]) -> bool:
     return True
 
 
-def conclusion_fact(spec: RuleSpec, matched: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def conclusion_id(conclude: str, rule: str, matched: Mapping[str, Mapping[str, Any]]) -> str:
+    """The id of the conclusion ``rule`` asserts from the facts it ``matched``: it names the rule
+    and the premises, so an explanation can find the firing behind a matched conclusion."""
     ids = "+".join(sorted(str(fact.get("id")) for fact in matched.values()))
+    return f"{RESERVED_ID_PREFIX}{conclude}:{rule}:{ids}"
+
+
+def conclusion_fact(spec: RuleSpec, matched: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return {
         "t": _CONCLUSION,
         "name": spec.conclude,
-        "id": f"{RESERVED_ID_PREFIX}{spec.conclude}:{spec.name}:{ids}",
+        "id": conclusion_id(str(spec.conclude), spec.name, matched),
         "evidence": _evidence(matched, spec.name),
     }
 

@@ -39,6 +39,21 @@ def test_golden_case(path: Path) -> None:
         assert rec.purpose == expect["purpose"]
     # A rule-set scale (an ECT's induction scale) is named; none means the framework's own.
     assert rec.scale == expect.get("scale"), rec.summary
+    said = [line for cause in rec.causes for line in (cause.text, *cause.details)]
+    for part in expect.get("causes", []):
+        assert any(part in line for line in said), (part, said)
+
+
+def test_every_rating_and_status_of_each_rule_set_has_a_case_asserting_its_causes() -> None:
+    asserted: dict[str, set[str]] = {}
+    for path in CASES:
+        expect = load_case(path)["expect"]
+        if expect.get("causes"):
+            outcome = expect.get("rating") or expect["outcome"]
+            asserted.setdefault(path.parent.parent.name, set()).add(outcome)
+    for framework in ("hampshire", "hgios4", "wales-leaders", "isp"):
+        scale = {level.id for level in Catalogue()[framework].scale.levels}
+        assert scale | {"insufficient_evidence", "needs_human_review"} <= asserted[framework]
 
 
 def test_enough_golden_cases_per_framework() -> None:

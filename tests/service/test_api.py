@@ -102,7 +102,7 @@ def test_printable_rationale_as_markdown_and_html(api: Api) -> None:
     assert "visit-2025-10" in markdown.text and record["id"] in markdown.text
     page = api.client.get(url, params={"format": "html"}, headers=headers)
     assert page.headers["content-type"].startswith("text/html")
-    assert "<h2>Why</h2>" in page.text and "<table>" not in page.text  # ISP has no stages
+    assert "<h2>Why</h2>" in page.text and "<h2>Stage ledger</h2>" not in page.text  # no stages
     assert "<script>" not in page.text and "&lt;script&gt;" in page.text
 
 
@@ -114,6 +114,42 @@ def test_stage_ledger_is_on_the_printable_page(api: Api) -> None:
         f"/recommendations/{record['id']}", params={"format": "html"}, headers=headers
     )
     assert "<h2>Stage ledger</h2>" in page.text and "<table>" in page.text
+
+
+def test_the_page_for_the_meeting_names_every_cause_objective_and_item_and_has_a_sign_off(
+    api: Api,
+) -> None:
+    headers = api.key("appraiser")
+    path = ROOT / "rules/hampshire/cases/19-mpr-not-met-objectives-and-concerns.yaml"
+    record = create(api, headers, review(yaml.safe_load(path.read_text())["review"]))
+
+    causes = record["recommendation"]["causes"]
+    assert [c["rule"] for c in causes] == [
+        "hampshire.rating.not-met",
+        "hampshire.objectives.not-met",
+        "hampshire.concerns.several-standards",
+    ]
+    url = f"/recommendations/{record['id']}"
+    markdown = api.client.get(url, params={"format": "markdown"}, headers=headers).text
+    page = api.client.get(url, params={"format": "html"}, headers=headers).text
+    for cause in causes:  # the same lines in JSON, Markdown and HTML
+        assert f"- {cause['text']}" in markdown
+        reason = cause["text"].split(" Threshold")[0].replace("'", "&#x27;")
+        assert reason.replace("'", "&#39;") in page or reason in page, reason
+    for shown in (
+        "<code>max_standards_with_concerns</code>",
+        "Objective o1 “Raise the attainment of the Year 4 disadvantaged pupils in reading”: not",
+        "<strong>Cycle:</strong> 2025-09-01 to 2026-07-31",
+        "<strong>Appraiser:</strong> a-01",
+        "<h2>Objectives</h2>",
+        "obs-concerns (lesson observation, 2026-05-11, recorded by a-01): Year 4 maths lesson",
+        "<h2>Parameters that decided</h2>",
+        "<h3>ECT 1: 32 of 100 met confidently</h3>",
+        "<h2>Sign-off</h2>",
+    ):
+        assert shown in page, shown
+    assert "@page { size: A4" in page
+    assert "Teacher" in page.split("<h2>Sign-off</h2>")[1]
 
 
 def test_listing_by_subject_and_cycle(api: Api) -> None:
