@@ -110,7 +110,6 @@ class _Plan:
 
     tests: dict[str, tuple[Test, ...]]  # rule id → its comparisons with parameters
     concludes: dict[str, str]  # rule id → the conclusion it asserts
-    outcome: dict[str, str]  # rule id → the outcome it proposes (rating or status)
     words: Words
     standards: dict[str, str]  # standard node → 'Standard 4 (…)'
     cited: dict[str, str]  # statement id → 'ts.4.1.ect1.3 “its words, shortened…”'
@@ -134,11 +133,6 @@ def _build_plan(compiled: CompiledRules) -> _Plan:
     return _Plan(
         tests=tests,
         concludes={r.id: r.then.conclude for r in compiled.ruleset.rules if r.then.conclude},
-        outcome={
-            r.id: outcome
-            for r in compiled.ruleset.rules
-            if (outcome := r.then.propose or r.then.status)
-        },
         words=Words(
             percent=frozenset(
                 name
@@ -202,7 +196,10 @@ def _contributing(plan: _Plan, decision: Decision) -> list[tuple[int, RawFiring]
         for f in decision.firings
         if f.rule in plan.concludes
     }
-    frontier = [f for f in decision.firings if plan.outcome.get(f.rule) == decision.winner]
+    # The winning rules by the decision itself: a proposal may have been mapped onto the stage's
+    # scale (not-met → unsatisfactory-progress), so the rule's own outcome need not be the winner.
+    winners = set(decision.decided_by)
+    frontier = [f for f in decision.firings if f.rule in winners]
     seen: set[int] = set()
     found: list[tuple[int, RawFiring]] = []
     depth = 0

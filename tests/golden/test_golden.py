@@ -53,6 +53,9 @@ def test_every_rating_and_status_of_each_rule_set_has_a_case_asserting_its_cause
             asserted.setdefault(path.parent.parent.name, set()).add(outcome)
     for framework in ("hampshire", "hgios4", "wales-leaders", "isp"):
         scale = {level.id for level in Catalogue()[framework].scale.levels}
+        # and every level of a rule set's own scales (Hampshire's induction outcomes for ECTs)
+        ruleset = RULESETS.load(framework)
+        scale |= {level.id for own in ruleset.scales.values() for level in own.levels}
         assert scale | {"insufficient_evidence", "needs_human_review"} <= asserted[framework]
 
 

@@ -34,11 +34,9 @@ def contributing(compiled: CompiledRules, rec: Recommendation) -> list[Firing]:
         name = compiled.rule(firing.rule).then.conclude
         if name:
             by_id[conclusion_id(name, firing.rule, firing.matched)] = firing
-    todo = [
-        f
-        for f in rec.trace.firings
-        if winner in (compiled.rule(f.rule).then.propose, compiled.rule(f.rule).then.status)
-    ]
+    # A proposal is on the stage's scale (an ECT's not-met is unsatisfactory progress).
+    winning = {p.rule for p in rec.proposals if p.outcome == winner}
+    todo = [f for f in rec.trace.firings if f.rule in winning]
     found: dict[int, Firing] = {}
     while todo:
         firing = todo.pop()
