@@ -6,7 +6,7 @@ import html
 
 from markdown_it import MarkdownIt
 
-from engine.recommend.render import headline, render_markdown
+from engine.recommend.render import headline, markdown_text, render_markdown
 from schemas.service import FinalDecision, StoredRecord
 
 __all__ = ["html_page", "markdown_page"]
@@ -57,7 +57,8 @@ def _decision_text(decision: FinalDecision | None) -> str:
     when = decision.decided_at.isoformat(timespec="seconds")
     text = f"**Final rating:** {decision.rating_label} (recorded {when})"
     if decision.differs:
-        text += f", differing from the draft for reason *{decision.reason}*: {decision.note}"
+        text += f", differing from the draft for reason *{decision.reason}*: "
+        text += markdown_text(decision.note or "")
     return text + "."
 
 

@@ -10,14 +10,15 @@ HTML page, lists everything.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from engine.recommend.causes import shorten
 from schemas.recommendation import LedgerRow, Recommendation
 from schemas.review import EvidenceItem, Objective
 
-__all__ = ["render_markdown", "render_text", "render_trace"]
+__all__ = ["markdown_text", "render_markdown", "render_text", "render_trace"]
 
 WIDTH = 100
 STATUS_WORDS = {
@@ -44,6 +45,16 @@ def _statement(rec: Recommendation, statement: str, *, whole: bool = False) -> s
     if cited is None:
         return statement
     return f"{statement} “{cited.text if whole else shorten(cited.text)}”"
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(words: str) -> str:
+    """A person's words shown as text on the Markdown page, never as markup: every ASCII
+    punctuation character backslash-escaped (CommonMark reads an escaped one literally, so no
+    heading, link, image, emphasis or table cell can be made) and line breaks as spaces."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(words.split()))
 
 
 def _evidence_item(rec: Recommendation, evidence_id: str) -> str:
@@ -207,11 +218,11 @@ def render_markdown(rec: Recommendation, evidence: Sequence[EvidenceItem] = ()) 
 
 def _md_header(rec: Recommendation) -> list[str]:
     lines = [
-        f"**Subject:** {rec.subject}  ",
+        f"**Subject:** {markdown_text(rec.subject)}  ",
         f"**Framework / rule set:** {rec.framework} / {rec.ruleset}  ",
     ]
     if rec.case is not None:
-        lines.append(f"**Appraiser:** {rec.case.appraiser}  ")
+        lines.append(f"**Appraiser:** {markdown_text(rec.case.appraiser)}  ")
         lines.append(f"**Cycle:** {rec.case.cycle_start} to {rec.case.cycle_end}  ")
     lines.append(f"**Stage:** {rec.stage or '—'}")
     return lines
@@ -255,25 +266,27 @@ def _md_missing(rec: Recommendation, row: LedgerRow) -> Iterator[str]:
 
 def _md_objective(rec: Recommendation, objective: Objective) -> str:
     outcome = _OUTCOME_WORDS.get(objective.outcome, objective.outcome).replace("-", " ")
-    line = f"- **{objective.id}** {objective.text}: **{outcome}**"
+    line = f"- **{objective.id}** {markdown_text(objective.text)}: **{outcome}**"
     if objective.evidence:
         line += "; evidence " + ", ".join(_evidence_item(rec, e) for e in objective.evidence)
     return line
 
 
-def _evidence_line(item: EvidenceItem) -> str:
-    """'obs-1 (lesson observation, 2025-02-03, recorded by a-07): its note. Impact: …'"""
-    line = f"{item.id} ({item.kind.replace('-', ' ')}, {item.date}, recorded by {item.recorded_by})"
+def _evidence_line(item: EvidenceItem, words: Callable[[str], str] = str) -> str:
+    """'obs-1 (lesson observation, 2025-02-03, recorded by a-07): its note. Impact: …'; the
+    person's words (who recorded it, the note, the impact) passed through ``words``."""
+    kind = item.kind.replace("-", " ")
+    line = f"{item.id} ({kind}, {item.date}, recorded by {words(item.recorded_by)})"
     if item.note:
-        line += f": {item.note}"
+        line += f": {words(item.note)}"
     if item.impact:
-        line += f" Impact: {item.impact}"
+        line += f" Impact: {words(item.impact)}"
     return line
 
 
 def _md_evidence(rec: Recommendation, item: EvidenceItem) -> str:
     tagged = tuple(t.statement for t in item.tags)
-    return f"- {_evidence_line(item)}{_cites(rec, tagged, ())}"
+    return f"- {_evidence_line(item, markdown_text)}{_cites(rec, tagged, ())}"
 
 
 def _md_sign_off(rec: Recommendation) -> list[str]:
@@ -284,7 +297,7 @@ def _md_sign_off(rec: Recommendation) -> list[str]:
         "",
         "| | |",
         "|---|---|",
-        f"| Appraiser | {rec.case.appraiser} |",
+        f"| Appraiser | {markdown_text(rec.case.appraiser)} |",
         "| Appraiser's signature | &nbsp; |",
         "| Teacher's comment | &nbsp; |",
         "| Teacher's signature | &nbsp; |",

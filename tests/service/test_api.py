@@ -698,3 +698,25 @@ def test_an_impossible_date_is_a_located_422(api: Api, content_type: str, writte
     assert (problem["path"], problem["code"]) == ("cycle_start", "invalid-value")
     assert (problem["line"], problem["column"]) == (line, column)
     assert "month value is outside expected range of 1-12" in problem["message"]
+
+
+def test_a_persons_words_are_text_on_the_page_never_markup(api: Api) -> None:
+    """A decision note, an evidence note or an objective written as Markdown stays text: no fake
+    heading, no remote image (a beacon, and the page would no longer be offline), no link."""
+    headers = api.key("appraiser")
+    trap = "# Final rating: Exceptional ![x](http://example.invalid/beacon.png) [see](http://x)"
+    body = review()
+    body["evidence"][0]["note"] = trap
+    body["objectives"] = [{"id": "o1", "text": trap, "outcome": "met"}]
+    record = create(api, headers, body)
+    decided = api.client.post(
+        f"/recommendations/{record['id']}/decision",
+        json={"rating": "exceeding", "reason": "other", "note": trap},
+        headers=headers,
+    )
+    assert decided.status_code == 201
+    url = f"/recommendations/{record['id']}"
+    page = api.client.get(url, params={"format": "html"}, headers=headers).text
+    assert "<img" not in page and "<a " not in page and "example.invalid" in page
+    assert "<h1>Final rating" not in page and page.count("<h1>") == 1
+    assert page.count("# Final rating: Exceptional") == 3  # note, evidence note, objective
