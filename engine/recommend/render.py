@@ -179,7 +179,8 @@ def render_markdown(rec: Recommendation, evidence: Sequence[EvidenceItem] = ()) 
     with everything missing, objectives and evidence, the parameters that decided, and a
     sign-off block. Records drafted before the review's side was carried in the draft pass the
     review's ``evidence`` to list it."""
-    out = [f"# Draft rating: {headline(rec)}", "", *_md_header(rec)]
+    title = f"Draft {rec.scale} outcome" if rec.scale else "Draft rating"
+    out = [f"# {title}: {headline(rec)}", "", *_md_header(rec)]
     out += ["", "> This is a recommendation drafted by rules; a person decides.", ""]
     out += [rec.summary, "", "## Why", ""]
     for cause in rec.causes:
