@@ -47,14 +47,17 @@ def _statement(rec: Recommendation, statement: str, *, whole: bool = False) -> s
     return f"{statement} “{cited.text if whole else shorten(cited.text)}”"
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>!|&~])")
+"""What can make inline markup where a person's words stand (always mid-line on the page): code,
+emphasis, links and images, HTML and autolinks, table cells, entities."""
 
 
 def markdown_text(words: str) -> str:
-    """A person's words shown as text on the Markdown page, never as markup: every ASCII
-    punctuation character backslash-escaped (CommonMark reads an escaped one literally, so no
-    heading, link, image, emphasis or table cell can be made) and line breaks as spaces."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(words.split()))
+    """A person's words shown as text on the Markdown page, never as markup: each character that
+    can start inline markup backslash-escaped (CommonMark then reads it literally, so no link,
+    image, emphasis or table cell can be made; the words always stand mid-line, where no heading
+    or list can start) and line breaks as spaces. Plain words stay readable in the raw page."""
+    return _MARKDOWN_INLINE.sub(r"\\\1", " ".join(words.split()))
 
 
 def _evidence_item(rec: Recommendation, evidence_id: str) -> str:
