@@ -129,7 +129,8 @@ def _valid_json_review(data: Any, catalogue: Catalogue) -> Review | None:
 def _refuse_aliases(text: str) -> None:
     """YAML aliases can expand a small body into a huge document: a review needs none."""
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        # libyaml's events: PyYAML's own scanner is what a deep body made slow
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -401,3 +401,26 @@ def test_a_strength_without_a_modality_is_a_missing_field_at_its_tag(tag: str) -
         "evidence[1].tags[0] needs field 'modality': "
         "a strength says how well the statement is shown"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("[" * 8000 + "]" * 8000, 65),  # flow: cost grew with depth squared in PyYAML's scanner
+        ("subject: " + "[" * 100 + "]" * 100, 73),  # the mapping is the first level
+        ("- " * 5000 + "x", 129),  # block sequences nested on one line
+    ],
+    ids=["flow", "flow-in-a-mapping", "block"],
+)
+def test_nesting_past_the_limit_is_one_located_problem(text: str, column: int) -> None:
+    (problem,) = problems(text)
+    assert (problem.line, problem.column, problem.code) == (1, column, "invalid-value")
+    assert problem.message == "nested more than 64 levels deep"
+
+
+def test_a_syntax_error_is_reported_in_pyyamls_words_though_libyaml_reads_the_text() -> None:
+    """libyaml composes (fast); a text it refuses is read again by PyYAML, whose messages and
+    places the diagnostics have always used."""
+    (problem,) = problems(VALID.replace("stage: mpr", "stage: [mpr"))
+    assert problem.code == "yaml-syntax"
+    assert "expected ',' or ']'" in problem.message

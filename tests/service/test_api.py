@@ -720,3 +720,17 @@ def test_a_persons_words_are_text_on_the_page_never_markup(api: Api) -> None:
     assert "<img" not in page and "<a " not in page and "example.invalid" in page
     assert "<h1>Final rating" not in page and page.count("<h1>") == 1
     assert page.count("# Final rating: Exceptional") == 3  # note, evidence note, objective
+
+
+@pytest.mark.parametrize("content_type", ["application/yaml", "application/json"])
+def test_a_deeply_nested_body_is_a_prompt_422(api: Api, content_type: str) -> None:
+    """16 KB of brackets held a worker for ~28 s in PyYAML's own scanner (and this test with it);
+    the depth is now checked on libyaml's events first."""
+    response = post_raw(api, ("[" * 8000 + "]" * 8000).encode(), content_type)
+    assert response.status_code == 422
+    (problem,) = response.json()["errors"]
+    assert problem["code"] == "invalid-value"
+    assert "nested" in problem["message"]
+    if content_type == "application/yaml":
+        assert problem["message"] == "nested more than 64 levels deep"
+        assert (problem["line"], problem["column"]) == (1, 65)
