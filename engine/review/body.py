@@ -88,10 +88,35 @@ def _check_json(text: str) -> Any:
                 )
             except _NotPlain:
                 pass
-        json.loads(text)  # the whole text's syntax
+        json.loads(text, parse_constant=_not_json)  # the whole text's syntax
         return None
     except json.JSONDecodeError as exc:
         raise _body_problem("json-syntax", exc.msg, exc.lineno, exc.colno) from None
+    except _NotJson as exc:
+        raise _problem_at(text, _CONSTANT, "json-syntax", f"{exc} is not JSON") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        message = "a number of more than 4,300 digits"
+        raise _problem_at(text, _LONG_NUMBER, "invalid-value", message) from None
+
+
+class _NotJson(Exception):
+    """NaN, Infinity or -Infinity: Python's json reads them, JSON (RFC 8259) has no such value."""
+
+
+def _not_json(constant: str) -> Any:
+    raise _NotJson(constant)
+
+
+_CONSTANT = re.compile(r"-?Infinity|NaN")
+_LONG_NUMBER = re.compile(r"-?[0-9]{4301,}")
+
+
+def _problem_at(text: str, token: re.Pattern[str], code: str, message: str) -> InputError:
+    """A body problem at the first match of ``token`` (at the body's start if none)."""
+    found = token.search(text)
+    start = found.start() if found else 0
+    line = text.count("\n", 0, start) + 1
+    return _body_problem(code, message, line, start - (text.rfind("\n", 0, start) + 1) + 1)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def load_review(path: Path, catalogue: Mapping[str, Framework]) -> Review:
 
 def parse_review(text: str, file: str, catalogue: Mapping[str, Framework]) -> Review:
     """Parse review text (YAML, or JSON, which is YAML) and check it against its framework."""
-    located = load_yaml_text(_untab_json(text), file)
+    located = load_yaml_text(_untab_json(text), file, json_numbers=_is_json(text))
     review, diagnostics = validate_document(Review, located)
     if located.data is not None:
         references = _cross_references(located, catalogue)
@@ -64,12 +64,17 @@ def _unrepeated(model: list[Diagnostic], references: list[Diagnostic]) -> list[D
     return [d for d in model if not (d.code == "invalid-value" and d.path in unknown)]
 
 
+def _is_json(text: str) -> bool:
+    """A review written as JSON (a flow mapping or sequence): read with JSON's numbers."""
+    return text.lstrip().startswith(("{", "["))
+
+
 def _untab_json(text: str) -> str:
     """JSON indented with tabs is not YAML; a tab becomes one space, so columns stay the same.
 
     JSON strings cannot hold a raw tab, so only whitespace between tokens changes.
     """
-    return text.replace("\t", " ") if text.lstrip().startswith(("{", "[")) else text
+    return text.replace("\t", " ") if _is_json(text) else text
 
 
 def _cross_references(located: Located, catalogue: Mapping[str, Framework]) -> list[Diagnostic]:

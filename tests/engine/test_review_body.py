@@ -4,9 +4,11 @@ reading otherwise: either way the answer must be what the located reading alone 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -164,3 +166,38 @@ def test_an_impossible_date_in_a_body_is_an_invalid_value_where_it_stands(
     (d,) = problems.value.diagnostics
     assert (d.file, d.line, d.column, d.code) == (body.BODY, line, column, "invalid-value")
     assert "month value is outside expected range of 1-12" in d.message
+
+
+ISP = yaml.safe_load(Path("examples/isp-meeting.yaml").read_text())
+ISP_JSON = json.dumps(json.loads(json.dumps(ISP, default=str)), indent=2)
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "message"),
+    [
+        ("1" + "0" * 5000, "invalid-value", "a number of more than 4,300 digits"),
+        ("-Infinity", "json-syntax", "-Infinity is not JSON"),
+        ("NaN", "json-syntax", "NaN is not JSON"),
+        ("1e5", "wrong-type", "subject: Input should be a valid string (got 100000.0)"),
+        ("12345", "wrong-type", "subject: Input should be a valid string (got 12345)"),
+    ],
+)
+def test_a_json_number_is_read_as_json_reads_it(value: str, code: str, message: str) -> None:
+    """One rule for every JSON number: a number where text is wanted is a 422 however it is
+    written (1e5 was stored as the text '1e5'), NaN and Infinity are not JSON, and an integer
+    Python refuses to read is a problem, not a 500."""
+    text = ISP_JSON.replace('"t-0880"', value, 1)
+    with pytest.raises(InputError) as raised:
+        body.read_review(text.encode(), "application/json", RULESETS.catalogue)
+    (problem,) = raised.value.diagnostics
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if '"subject"' in ln)
+    assert (problem.code, problem.message, problem.line) == (code, message, line)
+
+
+def test_a_yaml_integer_too_long_to_read_is_a_located_problem() -> None:
+    text = Path("examples/isp-meeting.yaml").read_text().replace("t-0880", "9" * 5000, 1)
+    with pytest.raises(InputError) as raised:
+        body.read_review(text.encode(), "application/yaml", RULESETS.catalogue)
+    problem = raised.value.diagnostics[0]  # then the model's: the subject is missing
+    assert (problem.line, problem.column, problem.code) == (9, 10, "invalid-value")
+    assert problem.message.endswith("is a number of more than 4,300 digits")
