@@ -734,3 +734,14 @@ def test_a_deeply_nested_body_is_a_prompt_422(api: Api, content_type: str) -> No
     if content_type == "application/yaml":
         assert problem["message"] == "nested more than 64 levels deep"
         assert (problem["line"], problem["column"]) == (1, 65)
+
+
+def test_a_body_with_thousands_of_problems_gets_the_first_hundred_and_the_count(api: Api) -> None:
+    body = review()
+    tags = [{"statement": f"isp.99.{i}", "modality": "consistent"} for i in range(3000)]
+    body["evidence"][0]["tags"] = tags
+    response = post_raw(api, json.dumps(body).encode())
+    assert response.status_code == 422
+    answer = response.json()
+    assert len(answer["errors"]) == 100 and len(response.content) < 50_000
+    assert answer["detail"].startswith("The request has 3000 problems; the first 100 are in errors")
