@@ -209,6 +209,10 @@ def _strings(item: Mapping[str, Any], key: str, loc: Loc) -> Iterator[tuple[Loc,
                 yield (*loc, key, i), entry
 
 
+MAX_SUGGESTIONS = 100
+"""Unknown ids given a did-you-mean per review (a 422 lists the first 100 problems anyway)."""
+
+
 class _Checker:
     """Collects the cross-reference problems of one review against one framework."""
 
@@ -222,6 +226,15 @@ class _Checker:
         self.node_set = set(self.nodes)
         self.modalities = [m.id for m in framework.modalities.levels]
         self.kinds = [kind.id for kind in framework.evidence_kinds]
+        self.suggestions_left = MAX_SUGGESTIONS
+
+    def _hint(self, word: str, known: Collection[str]) -> str:
+        """``did_you_mean`` for the first ``MAX_SUGGESTIONS`` unknown ids, then nothing: each
+        looks through every known id, so a body of thousands of unknown ones took minutes."""
+        if self.suggestions_left <= 0:
+            return ""
+        self.suggestions_left -= 1
+        return did_you_mean(word, known)
 
     def run(self, data: Mapping[str, Any]) -> None:
         self._stage(data)
@@ -280,12 +293,12 @@ class _Checker:
     def _objective(self, objective: Mapping[str, Any], loc: Loc, evidence: list[str]) -> None:
         for ref_loc, ref in _strings(objective, "evidence", loc):
             if ref not in evidence:
-                message = f"{_path(ref_loc)}: no evidence item {ref!r}{did_you_mean(ref, evidence)}"
+                message = f"{_path(ref_loc)}: no evidence item {ref!r}{self._hint(ref, evidence)}"
                 self._add(ref_loc, "unknown-evidence", message)
         for ref_loc, ref in _strings(objective, "standards", loc):
             if ref not in self.node_set:
                 what = "a statement, not a standards node" if ref in self.statement_set else ""
-                hint = f" ({what})" if what else did_you_mean(ref, self.nodes)
+                hint = f" ({what})" if what else self._hint(ref, self.nodes)
                 self._add(ref_loc, "unknown-node", f"{_path(ref_loc)}: unknown node {ref!r}{hint}")
 
     def _unique(self, what: str, entries: list[tuple[Loc, Mapping[str, Any]]]) -> list[str]:
@@ -310,7 +323,7 @@ class _Checker:
         if not isinstance(value, str) or value in known:
             return
         where = (*loc, field)
-        hint = did_you_mean(value, known)
+        hint = self._hint(value, known)
         self._add(where, code, f"{_path(where)}: unknown {what} {value!r}{hint}")
 
     def _add(self, loc: Loc, code: str, message: str) -> None:

@@ -201,3 +201,18 @@ def test_a_yaml_integer_too_long_to_read_is_a_located_problem() -> None:
     problem = raised.value.diagnostics[0]  # then the model's: the subject is missing
     assert (problem.line, problem.column, problem.code) == (9, 10, "invalid-value")
     assert problem.message.endswith("is a number of more than 4,300 digits")
+
+
+def test_only_the_first_hundred_unknown_ids_get_a_suggestion() -> None:
+    """Each suggestion looks through every known id: a body of thousands of unknown ones took
+    minutes before the suggestions were bounded."""
+    data = json.loads(ISP_JSON)
+    data["evidence"][0]["tags"] = [
+        {"statement": f"isp.3.{i}1", "modality": "consistent"} for i in range(150)
+    ]
+    with pytest.raises(InputError) as raised:
+        body.read_review(json.dumps(data).encode(), "application/json", RULESETS.catalogue)
+    unknown = [d for d in raised.value.diagnostics if d.code == "unknown-statement"]
+    assert len(unknown) == 150
+    suggested = ["did you mean" in d.message for d in unknown]
+    assert sum(suggested) == 100 and all(suggested[:100])
