@@ -120,17 +120,26 @@ def postgres_server() -> str:
     return result.stdout.strip()
 
 
-@pytest.fixture(scope="session")
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """A fresh database on that server for this test session, dropped afterwards."""
-    server = make_url(postgres_server)
-    name = f"appraise_test_{secrets.token_hex(4)}"
+@contextlib.contextmanager
+def new_postgres_database(server_url: str, prefix: str = "appraise_test") -> Iterator[str]:
+    """A new, empty database on the test cluster, dropped afterwards."""
+    server = make_url(server_url)
+    name = f"{prefix}_{secrets.token_hex(4)}"
     admin = server.set(drivername="postgresql", database="postgres").render_as_string(False)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield server.set(database=name).render_as_string(False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield server.set(database=name).render_as_string(False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh database on that server for this test session, dropped afterwards."""
+    with new_postgres_database(postgres_server) as url:
+        yield url
 
 
 def _in_process(url: str) -> Iterator[Api]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import secrets
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from service.app import create_app
 from service.settings import Settings
-from tests.service.conftest import free_port, start_server, stop_server
+from tests.service.conftest import free_port, new_postgres_database, start_server, stop_server
 
 
 def test_what_start_up_built_is_frozen_out_of_the_collectors_full_passes(tmp_path: Path) -> None:
@@ -36,7 +33,7 @@ def test_four_servers_sharing_one_new_postgres_database_start_at_once(
 ) -> None:
     """Scale-out: migrations run under an advisory lock, so one server migrates and the others
     wait, then every server answers and the schema is at its head once."""
-    with fresh_postgres_database(postgres_server) as url:
+    with new_postgres_database(postgres_server, prefix="appraise_start") as url:
         ports = [free_port() for _ in range(4)]
         with ThreadPoolExecutor(len(ports)) as pool:
             starting = [
@@ -55,18 +52,3 @@ def test_four_servers_sharing_one_new_postgres_database_start_at_once(
         finally:
             for server in servers:
                 stop_server(server)
-
-
-@contextlib.contextmanager
-def fresh_postgres_database(server_url: str) -> Iterator[str]:
-    """A new, empty database on the test cluster, dropped afterwards."""
-    server = make_url(server_url)
-    name = f"appraise_start_{secrets.token_hex(4)}"
-    admin = server.set(drivername="postgresql", database="postgres").render_as_string(False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
