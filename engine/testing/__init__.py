@@ -1,8 +1,22 @@
 """Testing rule sets: Hypothesis strategies for reviews (``from engine.testing import reviews``),
-the declared invariants, static checks and ``appraise check``'s runner."""
+the declared invariants, static checks, golden cases (``appraise test``) and ``appraise check``'s
+runner."""
 
 from __future__ import annotations
 
+from engine.testing.golden import (
+    Actual,
+    Case,
+    CaseResult,
+    Mismatch,
+    SuiteResult,
+    case_files,
+    compare,
+    load_case,
+    load_cases,
+    run_cases,
+    run_suite,
+)
 from engine.testing.invariants import (
     DEFAULT_CHECKS,
     Checker,
@@ -44,27 +58,38 @@ __all__ = [
     "DEFAULT_CHECKS",
     "EVIDENCE_BIASES",
     "OUTCOMES",
+    "Actual",
+    "Case",
+    "CaseResult",
     "CheckReport",
     "Checker",
     "Coverage",
     "EvidenceBias",
     "Expect",
     "InvariantResult",
+    "Mismatch",
     "Ordering",
     "Probe",
+    "SuiteResult",
     "Violation",
     "absences",
     "applies",
+    "case_files",
     "check_ruleset",
     "circumstances",
+    "compare",
     "declared",
     "evidence_items",
     "golden_cases",
+    "load_case",
+    "load_cases",
     "objectives",
     "probes",
     "review_yaml",
     "reviews",
+    "run_cases",
     "run_checks",
     "run_invariant",
+    "run_suite",
     "tags",
 ]

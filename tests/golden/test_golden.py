@@ -3,53 +3,42 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from engine.catalogue.frameworks import Catalogue
 from engine.decide.rulesets import RuleSets
-from engine.recommend.recommendation import recommend
-from schemas.review import Review
+from engine.testing.golden import Case, case_files, load_case, run_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted((ROOT / "rules").glob("*/cases/*.yaml"))
 RULESETS = RuleSets(Catalogue())
 
 
-def load_case(path: Path) -> dict[str, Any]:
-    case = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert set(case) <= {"name", "description", "ruleset", "review", "expect"}, path
-    return dict(case)
-
-
 @pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in CASES])
 def test_golden_case(path: Path) -> None:
-    case = load_case(path)
-    review = Review.model_validate(case["review"])
-    expect = case["expect"]
-    rec = recommend(RULESETS.evaluator(review, case.get("ruleset")), review, next_steps=False)
-    fired = {f.rule for f in rec.trace.firings}
-    assert rec.outcome == expect["outcome"], rec.summary
-    assert rec.rating == expect.get("rating"), rec.summary
-    assert set(expect.get("fired", [])) <= fired, sorted(fired)
-    assert not set(expect.get("not_fired", [])) & fired, sorted(fired)
-    if "purpose" in expect:
-        assert rec.purpose == expect["purpose"]
-    # A rule-set scale (an ECT's induction scale) is named; none means the framework's own.
-    assert rec.scale == expect.get("scale"), rec.summary
-    said = [line for cause in rec.causes for line in (cause.text, *cause.details)]
-    for part in expect.get("causes", []):
-        assert any(part in line for line in said), (part, said)
+    case = load_case(path, RULESETS.catalogue)
+    compiled = RULESETS.compiled(case.ruleset or case.data.review.framework)
+    [result] = run_cases(compiled, [case])
+    assert result.error is None, result.error
+    assert result.passed, result.mismatches
+
+
+def test_every_case_file_is_found_beside_a_rule_set_it_belongs_to() -> None:
+    found = {case for ident, path in RULESETS.paths.items() for case in case_files(path, ident)}
+    assert found == set(CASES)
+
+
+def expectations(path: Path) -> Case:
+    return load_case(path, RULESETS.catalogue)
 
 
 def test_every_rating_and_status_of_each_rule_set_has_a_case_asserting_its_causes() -> None:
     asserted: dict[str, set[str]] = {}
     for path in CASES:
-        expect = load_case(path)["expect"]
-        if expect.get("causes"):
-            outcome = expect.get("rating") or expect["outcome"]
+        expect = expectations(path).data.expect
+        if expect.causes:
+            outcome = expect.rating or expect.outcome
             asserted.setdefault(path.parent.parent.name, set()).add(outcome)
     for framework in ("hampshire", "hgios4", "wales-leaders", "isp"):
         scale = {level.id for level in Catalogue()[framework].scale.levels}
@@ -70,8 +59,8 @@ def test_golden_cases_reach_every_rating_and_status(framework: str) -> None:
     outcomes = set()
     for path in CASES:
         if path.parent.parent.name == framework:
-            expect = load_case(path)["expect"]
-            outcomes.add(expect.get("rating") or expect["outcome"])
+            expect = expectations(path).data.expect
+            outcomes.add(expect.rating or expect.outcome)
     scale = {level.id for level in Catalogue()[framework].scale.levels}
     own = {level for s in RULESETS.compiled(framework).scales.values() for level in s.levels}
     assert scale | own | {"insufficient_evidence", "needs_human_review"} <= outcomes
