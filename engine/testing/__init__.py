@@ -33,10 +33,10 @@ from engine.testing.ruleset_check import (
     CheckReport,
     Coverage,
     InvariantResult,
-    golden_cases,
     review_yaml,
     run_checks,
 )
+from engine.testing.selection import matcher
 from engine.testing.static_checks import check_ruleset
 from engine.testing.strategies import (
     CYCLE_END,
@@ -80,9 +80,9 @@ __all__ = [
     "compare",
     "declared",
     "evidence_items",
-    "golden_cases",
     "load_case",
     "load_cases",
+    "matcher",
     "objectives",
     "probes",
     "review_yaml",

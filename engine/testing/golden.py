@@ -10,7 +10,7 @@ to the same cases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,12 +44,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Case:
-    """A golden case read from its file: ``file`` as diagnostics name it, ``line`` of its
-    ``expect:`` (where a failing case is reported)."""
+    """A golden case read from its file: ``file`` as diagnostics name it, ``line`` and
+    ``column`` of its ``expect:`` key (where a failing case is reported)."""
 
     path: Path
     file: str
     line: int
+    column: int
     data: GoldenCase
 
     @property
@@ -98,6 +99,19 @@ class CaseResult:
     def passed(self) -> bool:
         return not self.mismatches and self.error is None
 
+    def diagnostic(self) -> Diagnostic | None:
+        """The failure as a diagnostic at the case's ``expect:`` (``case-failed``, or
+        ``case-error`` when the case could not run); None when it passed."""
+        if self.passed:
+            return None
+        head = f"case {self.case.name!r} on rule set {self.ruleset!r}: "
+        code = "case-error" if self.error is not None else "case-failed"
+        said = self.error or "; ".join(_said(m) for m in self.mismatches)
+        case = self.case
+        return Diagnostic(
+            file=case.file, line=case.line, column=case.column, code=code, message=head + said
+        )
+
 
 @dataclass(frozen=True)
 class SuiteResult:
@@ -108,6 +122,7 @@ class SuiteResult:
     ruleset: str | None
     results: tuple[CaseResult, ...]
     diagnostics: tuple[Diagnostic, ...]
+    deselected: int = 0
 
     @property
     def ok(self) -> bool:
@@ -165,8 +180,8 @@ def load_case(path: Path, frameworks: Mapping[str, Framework]) -> Case:
         diagnostics += check_review(frameworks[named], review, _under(located, "review"))
     if diagnostics or case is None:
         raise InputError(diagnostics)
-    line = located.where(("expect",), key=True)[0]
-    return Case(path=path, file=located.file, line=line, data=case)
+    line, column = located.where(("expect",), key=True)
+    return Case(path=path, file=located.file, line=line, column=column, data=case)
 
 
 def load_cases(
@@ -253,17 +268,34 @@ def compare(expect: Expectation, actual: Actual) -> tuple[Mismatch, ...]:
     return tuple(found)
 
 
+def _said(mismatch: Mismatch) -> str:
+    """One broken expectation in a sentence."""
+    listed = ", ".join(mismatch.expected)
+    if mismatch.what == "fired":
+        return f"expected to fire but did not: {listed}"
+    if mismatch.what == "not_fired":
+        return f"expected not to fire but fired: {listed}"
+    if mismatch.what == "causes":
+        return "no cause line says " + ", nor ".join(repr(part) for part in mismatch.expected)
+    return f"{mismatch.what} expected {listed}, got {', '.join(mismatch.actual)}"
+
+
 def _shown(value: str | None) -> tuple[str, ...]:
     return (value if value is not None else "(none)",)
 
 
-def run_suite(path: Path, catalogue: Catalogue) -> SuiteResult:
-    """Load the rule set at ``path``, find its cases and run them; problems of the rule set
-    or of unreadable case files come back as diagnostics, never raised."""
+def run_suite(
+    path: Path, catalogue: Catalogue, *, select: Callable[[str], bool] | None = None
+) -> SuiteResult:
+    """Load the rule set at ``path``, find its cases and run those ``select`` picks (given a
+    case's name and file; ``engine.testing.selection.matcher`` reads ``-k``). Problems of the
+    rule set or of unreadable case files come back as diagnostics, never raised."""
     try:
         ruleset, framework = load_ruleset(path, catalogue)
     except RuleSetError as exc:
         return SuiteResult(path, None, (), tuple(exc.diagnostics))
     cases, diagnostics = load_cases(case_files(path, ruleset.id), catalogue)
-    results = run_cases(compile_ruleset(ruleset, framework), cases)
-    return SuiteResult(path, ruleset.id, tuple(results), tuple(diagnostics))
+    chosen = [case for case in cases if select is None or select(f"{case.name} {case.file}")]
+    results = run_cases(compile_ruleset(ruleset, framework), chosen)
+    deselected = len(cases) - len(chosen)
+    return SuiteResult(path, ruleset.id, tuple(results), tuple(diagnostics), deselected)

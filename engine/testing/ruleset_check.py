@@ -1,20 +1,19 @@
-"""Everything ``appraise check`` runs on a rule set: diagnostics, invariants and rule coverage."""
+"""Everything ``appraise check`` runs on a rule set: diagnostics, invariants, its golden cases
+and rule coverage."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import ValidationError
 
 from engine.catalogue.frameworks import Catalogue
 from engine.decide.evaluate import Evaluator
-from engine.errors import InputError, RuleSetError
+from engine.errors import RuleSetError
 from engine.rules.compiler import compile_ruleset, load_ruleset
+from engine.testing.golden import CaseResult, case_files, load_cases, run_cases
 from engine.testing.invariants import Checker, Violation, applies, run_invariant
 from engine.testing.static_checks import check_ruleset
 from schemas.diagnostics import Diagnostic
@@ -25,7 +24,6 @@ __all__ = [
     "CheckReport",
     "Coverage",
     "InvariantResult",
-    "golden_cases",
     "review_yaml",
     "run_checks",
 ]
@@ -64,7 +62,8 @@ class Coverage:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What ``appraise check`` found; ``ok`` when no invariant failed and nothing was diagnosed."""
+    """What ``appraise check`` found; ``ok`` when no invariant failed, every golden case passed
+    and nothing was diagnosed (a case file that cannot be read is a diagnostic)."""
 
     path: str
     ruleset: RuleSet | None
@@ -72,43 +71,43 @@ class CheckReport:
     invariants: tuple[InvariantResult, ...] = ()
     coverage: Coverage | None = None
     seed: int = 0
+    cases: tuple[CaseResult, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.diagnostics and all(i.status != "fail" for i in self.invariants)
+        return (
+            not self.diagnostics
+            and all(i.status != "fail" for i in self.invariants)
+            and all(case.passed for case in self.cases)
+        )
 
 
 def run_checks(
     path: Path, catalogue: Catalogue, *, max_examples: int = 100, seed: int = 0
 ) -> CheckReport:
-    """Diagnose the rule set; if it compiles, check its declared invariants and its coverage."""
+    """Diagnose the rule set; if it compiles, check its declared invariants, run its golden cases
+    (``engine.testing.golden``) and measure its rule coverage."""
     diagnostics = check_ruleset(path, catalogue)  # compile problems and static findings
     try:
         ruleset, framework = load_ruleset(path, catalogue)
     except RuleSetError:
         return CheckReport(str(path), None, tuple(diagnostics), seed=seed)
-    evaluator = Evaluator(compile_ruleset(ruleset, framework))
-    checker = Checker(evaluator)
+    compiled = compile_ruleset(ruleset, framework)
+    checker = Checker(Evaluator(compiled))
     results = tuple(_run(checker, name, max_examples, seed) for name in INVARIANTS)
-    golden = Counter[str]()
-    cases = 0
-    for review in golden_cases(catalogue, ruleset):
-        try:
-            golden.update({f.rule for f in evaluator.decide(review).firings})
-        except InputError:  # an invalid golden case fails the golden tests, not the coverage
-            continue
-        except Exception:  # the rule set broke on it: the totality result above says so
-            continue
-        cases += 1
+    cases, unreadable = load_cases(case_files(path, ruleset.id), catalogue)
+    ran = tuple(run_cases(compiled, cases))
+    golden = frozenset(rule for r in ran if r.actual for rule in r.actual.fired)
     coverage = Coverage(
         rules=tuple(rule.id for rule in ruleset.rules),
-        golden=frozenset(golden),
+        golden=golden,
         generated=frozenset(checker.fired),
-        golden_cases=cases,
+        golden_cases=sum(1 for r in ran if r.actual is not None),
         generated_reviews=checker.reviews,
         results=dict(sorted(checker.results.items())),
     )
-    return CheckReport(str(path), ruleset, tuple(diagnostics), results, coverage, seed)
+    diagnostics += unreadable
+    return CheckReport(str(path), ruleset, tuple(diagnostics), results, coverage, seed, ran)
 
 
 def _run(checker: Checker, name: str, max_examples: int, seed: int) -> InvariantResult:
@@ -120,20 +119,6 @@ def _run(checker: Checker, name: str, max_examples: int, seed: int) -> Invariant
         max_examples = max(1, max_examples // NEXT_STEP_SHARE)
     violation = run_invariant(checker, name, max_examples=max_examples, seed=seed)
     return InvariantResult(name, "fail" if violation else "pass", max_examples, violation)
-
-
-def golden_cases(catalogue: Catalogue, ruleset: RuleSet) -> Iterator[Review]:
-    """The reviews of the golden cases written for ``ruleset`` (cases that name no rule set
-    belong to the framework's own); files that are not valid cases are left to the golden tests.
-    """
-    for path in sorted((catalogue.rules_dir / ruleset.framework / "cases").glob("*.yaml")):
-        try:
-            case = yaml.safe_load(path.read_text(encoding="utf-8"))
-            review = Review.model_validate(case["review"])
-        except (yaml.YAMLError, ValidationError, KeyError, TypeError):
-            continue
-        if case.get("ruleset", review.framework) == ruleset.id:
-            yield review
 
 
 def review_yaml(review: Review) -> str:
