@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fast lint typecheck unit wheel-check check-frameworks check-rulesets bench clean chromium audit-demo
+.PHONY: run test fast lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets bench clean chromium audit-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/appraise recommend examples/hampshire-mpr-achieved.yaml
 	$(BIN)/appraise serve
 
-test: $(STAMP) chromium lint typecheck unit wheel-check check-frameworks check-rulesets
+test: $(STAMP) chromium lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets
 
 # The edit loop: lint, types and every test not marked slow (no PostgreSQL, no wheel): see
 # pyproject.toml's markers. `make test` runs everything.
@@ -59,7 +59,11 @@ check-frameworks: $(STAMP)
 	$(BIN)/appraise frameworks > /dev/null
 	for f in examples/*.yaml; do $(BIN)/appraise recommend "$$f" > /dev/null || exit 1; done
 
-# Every shipped rule set against its declared invariants (docs/testing-rulesets.md); the report
+# Every shipped rule set against its golden cases (rules/*/cases/*.yaml): one line per case.
+test-rulesets: $(STAMP)
+	$(BIN)/appraise test
+
+# Every shipped rule set against its declared invariants and its golden cases (docs/testing-rulesets.md); the report
 # is printed only when a check fails.
 CHECK_EXAMPLES ?= 40
 check-rulesets: $(STAMP)

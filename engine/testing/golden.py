@@ -99,6 +99,13 @@ class CaseResult:
     def passed(self) -> bool:
         return not self.mismatches and self.error is None
 
+    @property
+    def summary(self) -> str:
+        """The first broken expectation, or the error, in a sentence ("" when it passed)."""
+        if self.error is not None:
+            return self.error
+        return _said(self.mismatches[0]) if self.mismatches else ""
+
     def diagnostic(self) -> Diagnostic | None:
         """The failure as a diagnostic at the case's ``expect:`` (``case-failed``, or
         ``case-error`` when the case could not run); None when it passed."""

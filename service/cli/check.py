@@ -1,4 +1,5 @@
-"""``appraise check RULESET``: invariants, rule coverage and diagnostics of a rule set."""
+"""``appraise check RULESET``: invariants, golden cases, rule coverage and diagnostics of a
+rule set, as text (each diagnostic with its source line and a caret), JSON or SARIF."""
 
 from __future__ import annotations
 
@@ -10,11 +11,22 @@ from typing import TYPE_CHECKING
 
 from engine.catalogue.frameworks import Catalogue
 from engine.errors import NotFoundError
+from schemas.diagnostics import Diagnostic
+from service.cli.case_report import CASE_CODES, case_diagnostics, case_json
+from service.cli.diagnostics import FORMATS, render_sarif
+from service.cli.diagnostics import render_text as diagnostics_text
 
 if TYPE_CHECKING:  # the checks start the rules engine and Hypothesis: only `check` loads them
     from engine.testing.ruleset_check import CheckReport, InvariantResult
 
-__all__ = ["add_commands", "cmd_check", "render_json", "render_text"]
+__all__ = [
+    "add_commands",
+    "cmd_check",
+    "render_json",
+    "render_sarif_log",
+    "render_text",
+    "ruleset_path",
+]
 
 DEFAULT_MAX_EXAMPLES = 100
 
@@ -32,7 +44,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "next-step soundness runs a tenth as many)",
     )
     check.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=FORMATS, default="text")
     check.set_defaults(run=cmd_check)
 
 
@@ -49,19 +61,21 @@ def cmd_check(args: argparse.Namespace) -> str:
 
     catalogue = Catalogue(Path(args.rules) if args.rules else None)
     report = run_checks(
-        _ruleset_path(args.ruleset, catalogue),
+        ruleset_path(args.ruleset, catalogue),
         catalogue,
         max_examples=args.max_examples,
         seed=args.seed,
     )
-    output = render_json(report) if args.format == "json" else render_text(report)
+    renderer = {"json": render_json, "sarif": render_sarif_log}.get(args.format, render_text)
+    output = renderer(report)
     if not report.ok:
         print(output)
         raise SystemExit(1)
     return output
 
 
-def _ruleset_path(given: str, catalogue: Catalogue) -> Path:
+def ruleset_path(given: str, catalogue: Catalogue) -> Path:
+    """The file of a rule set given as a path, or as the id of one under the rules directory."""
     path = Path(given)
     if path.suffix in (".yaml", ".yml") or path.exists():
         if not path.is_file():
@@ -93,12 +107,25 @@ def render_text(report: CheckReport) -> str:
         for result in report.invariants:
             out += _invariant_lines(result)
         out.append("")
+    if report.cases or report.coverage:
+        out += _case_lines(report)
     if report.coverage:
         out += _coverage_lines(report)
     out.append("diagnostics")
-    out += [f"  {d}" for d in report.diagnostics] or ["  none"]
-    out += ["", "ok" if report.ok else "FAILED"]
+    shown = diagnostics_text(report.diagnostics)
+    out.append(textwrap.indent(shown, "  ") if shown else "  none")
+    out += ["", "ok" if report.ok else f"FAILED: {_failures(report)}"]
     return "\n".join(out)
+
+
+def _failures(report: CheckReport) -> str:
+    """What failed, counted: invariants, golden cases, diagnostics."""
+    counts = (
+        (sum(i.status == "fail" for i in report.invariants), "invariant"),
+        (sum(not case.passed for case in report.cases), "golden case"),
+        (len(report.diagnostics), "diagnostic"),
+    )
+    return ", ".join(f"{n} {what}{'s' if n != 1 else ''}" for n, what in counts if n)
 
 
 def _invariant_lines(result: InvariantResult) -> list[str]:
@@ -118,6 +145,21 @@ def _invariant_lines(result: InvariantResult) -> list[str]:
         lines.append("        changed review:")
         lines.append(textwrap.indent(review_yaml(violation.variant).rstrip(), " " * 10))
     return lines
+
+
+def _case_lines(report: CheckReport) -> list[str]:
+    """One line per golden case; a failure says what broke (``appraise test`` shows more)."""
+    passed = sum(case.passed for case in report.cases)
+    lines = [f"golden cases ({passed} passed, {len(report.cases) - passed} failed)"]
+    for case in report.cases:
+        lines.append(f"  {'pass' if case.passed else 'FAIL'}  {case.case.file}")
+        if not case.passed:
+            lines.append(textwrap.indent(textwrap.fill(case.summary, 92), " " * 8))
+    if not report.cases:
+        lines.append("  none found beside the rule set (cases/*.yaml)")
+    elif passed < len(report.cases):
+        lines.append(f"  `appraise test {report.path}` shows expected and actual side by side")
+    return [*lines, ""]
 
 
 def _coverage_lines(report: CheckReport) -> list[str]:
@@ -162,9 +204,39 @@ def render_json(report: CheckReport) -> str:
             "never_fired": list(coverage.never_fired),
             "results": coverage.results,
         },
+        "cases": [case_json(result) for result in report.cases],
         "diagnostics": [d.model_dump() for d in report.diagnostics],
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def render_sarif_log(report: CheckReport) -> str:
+    """Every diagnostic, failing golden case and failing invariant as SARIF results."""
+    found = [*report.diagnostics, *case_diagnostics(report.cases), *_invariant_diagnostics(report)]
+    descriptions = {**CASE_CODES, "invariant-failed": "A declared invariant does not hold."}
+    return render_sarif(found, descriptions)
+
+
+def _invariant_diagnostics(report: CheckReport) -> list[Diagnostic]:
+    """A failing invariant, at the line of the rule set that declares it (else line 1)."""
+    lines = Path(report.path).read_text(encoding="utf-8").splitlines()
+    found = []
+    for result in report.invariants:
+        if result.violation is None or result.status != "fail":
+            continue
+        at = next((i for i, text in enumerate(lines, 1) if result.name in text), 1)
+        column = lines[at - 1].find(result.name) + 1 if lines else 1
+        message = f"invariant {result.name}: {result.violation.message}"
+        found.append(
+            Diagnostic(
+                file=report.path,
+                line=at,
+                column=max(column, 1),
+                code="invariant-failed",
+                message=message,
+            )
+        )
+    return found
 
 
 def _invariant_json(result: InvariantResult) -> dict[str, object]:

@@ -16,7 +16,7 @@ from schemas.framework import Framework
 from schemas.recommendation import Recommendation
 from schemas.review import Review
 from schemas.ruleset import RuleSet
-from service.cli import audit, check, serve
+from service.cli import audit, cases, check, diagnostics, serve, validate
 from service.cli.framework_text import catalogue_table, framework_overview, stage_requirement_text
 
 __all__ = ["main"]
@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("name", choices=sorted(SCHEMAS))
     schema.set_defaults(run=cmd_schema)
     check.add_commands(commands)
+    cases.add_commands(commands)
+    validate.add_commands(commands)
     audit.add_commands(commands)
     serve.add_commands(commands)
     return parser
@@ -143,8 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         output = args.run(args)
-    except InputError as exc:
-        print(exc, file=sys.stderr)
+    except InputError as exc:  # each problem with its source line and a caret, as ruff shows
+        print(diagnostics.render_text(exc.diagnostics), file=sys.stderr)
         print(f"{len(exc.diagnostics)} problem(s) found", file=sys.stderr)
         return 1
     except AppraiseError as exc:
