@@ -33,7 +33,7 @@ from engine.review.load import validate_review
 from engine.rules import compiler
 from engine.rules.compiler import compile_ruleset, load_ruleset
 from engine.rules.plain import PlainRuleset
-from engine.testing.ruleset_check import golden_cases
+from engine.testing.golden import case_files, load_cases
 from schemas.review import Review
 
 # --- the benchmarks ---------------------------------------------------------------------------
@@ -118,8 +118,9 @@ def _rich_facts(rulesets: RuleSets, ruleset_id: str) -> tuple[dict[str, object],
     """Facts of the richest golden case of the rule set (most firings)."""
     compiled = rulesets.compiled(ruleset_id)
     best: tuple[int, tuple[dict[str, object], ...]] = (-1, ())
-    for review in golden_cases(rulesets.catalogue, compiled.ruleset):
-        facts = derive_facts(compiled.framework, compiled.ruleset.facts, review).facts
+    files = case_files(rulesets.paths[ruleset_id], ruleset_id)
+    for case in load_cases(files, rulesets.catalogue)[0]:
+        facts = derive_facts(compiled.framework, compiled.ruleset.facts, case.data.review).facts
         fired = len(compiled.engine.run("probe", list(facts)))
         if fired > best[0]:
             best = (fired, tuple(dict(f) for f in facts))
