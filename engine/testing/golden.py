@@ -295,14 +295,14 @@ def run_suite(
     path: Path, catalogue: Catalogue, *, select: Callable[[str], bool] | None = None
 ) -> SuiteResult:
     """Load the rule set at ``path``, find its cases and run those ``select`` picks (given a
-    case's name and file; ``engine.testing.selection.matcher`` reads ``-k``). Problems of the
+    case's name and file name; ``engine.testing.selection.matcher`` reads ``-k``). Problems of the
     rule set or of unreadable case files come back as diagnostics, never raised."""
     try:
         ruleset, framework = load_ruleset(path, catalogue)
     except RuleSetError as exc:
         return SuiteResult(path, None, (), tuple(exc.diagnostics))
     cases, diagnostics = load_cases(case_files(path, ruleset.id), catalogue)
-    chosen = [case for case in cases if select is None or select(f"{case.name} {case.file}")]
+    chosen = [case for case in cases if select is None or select(f"{case.name} {case.path.name}")]
     results = run_cases(compile_ruleset(ruleset, framework), chosen)
     deselected = len(cases) - len(chosen)
     return SuiteResult(path, ruleset.id, tuple(results), tuple(diagnostics), deselected)

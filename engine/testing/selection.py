@@ -1,7 +1,7 @@
 """``-k``: which golden cases to run, chosen as pytest chooses tests.
 
 An expression of words joined by ``and``, ``or`` and ``not``, with parentheses: a word matches a
-case whose name or file contains it, ignoring case (``-k "mpr and not concern"``).
+case whose name or file name contains it, ignoring case (``-k "mpr and not concern"``).
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "-k",
         dest="select",
         metavar="EXPR",
-        help="only cases whose name or file matches, e.g. -k 'mpr and not concern'",
+        help="only cases whose name or file name matches, e.g. -k 'mpr and not concern'",
     )
     test.add_argument("--format", choices=FORMATS, default="text")
     test.set_defaults(run=cmd_test)

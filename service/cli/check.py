@@ -33,7 +33,8 @@ DEFAULT_MAX_EXAMPLES = 100
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     check = sub.add_parser(
-        "check", help="check a rule set: its invariants, rule coverage and diagnostics"
+        "check",
+        help="check a rule set: its invariants, golden cases, rule coverage and diagnostics",
     )
     check.add_argument("ruleset", help="a ruleset.yaml file, or the id of a rule set under rules/")
     check.add_argument(
