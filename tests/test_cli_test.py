@@ -343,3 +343,17 @@ def test_check_as_sarif_reports_the_broken_cases(
     }
     assert "03-mpr-achieved.yaml" in failed
     assert {r["ruleId"] for r in results} == {"case-failed"}
+
+
+def test_a_long_source_line_is_shown_around_the_caret(tmp_path: Path) -> None:
+    from schemas.diagnostics import Diagnostic
+    from service.cli.diagnostics import render_text
+
+    cohort = tmp_path / "cohort.jsonl"  # one review a line: a line can be thousands of characters
+    line = '{"review": {' + '"x": 1, ' * 500 + '"stage": "MPR"}}'
+    cohort.write_text(line + "\n", encoding="utf-8")
+    column = line.index('"MPR"') + 2
+    text = render_text([Diagnostic(file=str(cohort), line=1, column=column, code="c", message="m")])
+    _, _, source, caret = text.splitlines()
+    assert len(source) < 120 and source.startswith("1 | …")
+    assert source[caret.index("^")] == "M"

@@ -29,9 +29,27 @@ def _with_source(diagnostic: Diagnostic) -> str:
         return head
     number = str(diagnostic.line)
     gutter = " " * len(number)
+    shown, before = _window(line, max(diagnostic.column - 1, 0))
     # the caret under the column; a tab before it stays a tab, so it lines up as the text does
-    under = "".join(c if c == "\t" else " " for c in line[: max(diagnostic.column - 1, 0)])
-    return "\n".join((head, f"{gutter} |", f"{number} | {line}", f"{gutter} | {under}^"))
+    under = "".join(c if c == "\t" else " " for c in shown[:before])
+    return "\n".join((head, f"{gutter} |", f"{number} | {shown}", f"{gutter} | {under}^"))
+
+
+WIDTH = 100
+"""The most of a source line shown: a line of a JSON Lines cohort can be a whole review."""
+
+
+def _window(line: str, index: int) -> tuple[str, int]:
+    """At most ``WIDTH`` characters of ``line`` around ``index``, and where ``index`` now is."""
+    if len(line) <= WIDTH:
+        return line, index
+    start = max(0, min(index - WIDTH // 2, len(line) - WIDTH))
+    shown = line[start : start + WIDTH]
+    if start > 0:
+        shown = "…" + shown
+    if start + WIDTH < len(line):
+        shown += "…"
+    return shown, index - start + (start > 0)
 
 
 @cache
