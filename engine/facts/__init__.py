@@ -20,6 +20,7 @@ from engine.facts.derive import (
     derive_facts,
     in_window,
     next_stage,
+    required_modalities,
 )
 
 __all__ = [
@@ -36,5 +37,6 @@ __all__ = [
     "derive_facts",
     "in_window",
     "next_stage",
+    "required_modalities",
     "vocabulary",
 ]

@@ -18,7 +18,15 @@ from engine.errors import NotFoundError
 from schemas.framework import Framework, Statement
 from schemas.ruleset import FactSettings
 
-__all__ = ["Fixed", "Group", "Plan", "StatementFacts", "next_stage", "plan_for"]
+__all__ = [
+    "Fixed",
+    "Group",
+    "Plan",
+    "StatementFacts",
+    "next_stage",
+    "plan_for",
+    "required_modalities",
+]
 
 
 class StatementFacts(NamedTuple):
@@ -131,7 +139,7 @@ def plan_for(framework: Framework, settings: FactSettings, stage: str | None) ->
 
 
 def _build(framework: Framework, settings: FactSettings, stage: str | None) -> Plan:
-    required, stages = _requirement(framework, settings, stage)
+    required, stages = required_modalities(framework, settings, stage)
     following = next_stage(framework, stage)
     rank = modality_rank(framework)
     tree = TreeIndex.of(framework)
@@ -270,10 +278,12 @@ def _later(framework: Framework, stage: str | None) -> dict[str, tuple[str, int]
     return {s.id: (s.under, own[s.stage]) for s in framework.statements if s.stage in own}
 
 
-def _requirement(
+def required_modalities(
     framework: Framework, settings: FactSettings, stage: str | None
 ) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Statement id → required modality (framework order), and the ledger's stages."""
+    """Statement id → the modality a review at ``stage`` is judged against (framework order),
+    and the ledger's stages: the stage's cumulative requirement, or, without stages, every
+    statement at its practice level, else the rule set's required modality."""
     if stage is not None:
         requirement = stage_requirement(framework, stage)
         return {i.statement: i.modality for i in requirement.items}, requirement.stages

@@ -22,7 +22,14 @@ from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import add, and_, attrgetter, ge, itemgetter, or_
 
 from engine.errors import NotFoundError
-from engine.facts._plan import Group, Plan, StatementFacts, next_stage, plan_for
+from engine.facts._plan import (
+    Group,
+    Plan,
+    StatementFacts,
+    next_stage,
+    plan_for,
+    required_modalities,
+)
 from engine.review.load import validate_review
 from schemas.framework import Framework
 from schemas.recommendation import ExcludedEvidence, LedgerRow
@@ -41,6 +48,7 @@ __all__ = [
     "derive_facts",
     "in_window",
     "next_stage",
+    "required_modalities",
 ]
 
 _id = attrgetter("id")
