@@ -28,7 +28,7 @@ from schemas.ruleset import FactSettings
 __all__ = ["academic_year", "fact_settings", "review_skeleton"]
 
 TAGS_INDENT = " " * 6
-"""Where an evidence item's tags stand in the skeleton (``evidence:`` / ``  - id:`` / ``    tags:``)."""
+"""Where an evidence item's tags stand: ``evidence:``, ``  - id:``, ``    tags:``, then here."""
 OUTCOMES: tuple[str, ...] = ObjectiveOutcome.__args__  # type: ignore[attr-defined]
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
