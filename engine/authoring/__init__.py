@@ -5,6 +5,19 @@ A last step, like ``audit`` and ``testing``: it imports the steps before it, and
 
 from __future__ import annotations
 
-from engine.authoring.skeleton import academic_year, fact_settings, review_skeleton
+from engine.authoring.review_schema import DRAFT, review_schema
+from engine.authoring.ruleset_schema import condition_pattern, ruleset_schema
+from engine.authoring.skeleton import academic_year, review_skeleton
+from engine.authoring.sources import fact_settings, parameter_names, rulesets_of
 
-__all__ = ["academic_year", "fact_settings", "review_skeleton"]
+__all__ = [
+    "DRAFT",
+    "academic_year",
+    "condition_pattern",
+    "fact_settings",
+    "parameter_names",
+    "review_schema",
+    "review_skeleton",
+    "ruleset_schema",
+    "rulesets_of",
+]

@@ -13,19 +13,15 @@ import json
 import re
 import textwrap
 
-from engine._validate import did_you_mean
 from engine.authoring.requirement_block import requirement_block, tag_line
-from engine.catalogue.frameworks import Catalogue
 from engine.catalogue.stages import find_stage
-from engine.decide.rulesets import RuleSets
 from engine.errors import NotFoundError
 from engine.facts import required_modalities
-from engine.rules.compiler import load_ruleset
 from schemas.framework import Framework
 from schemas.review import ObjectiveOutcome
 from schemas.ruleset import FactSettings
 
-__all__ = ["academic_year", "fact_settings", "review_skeleton"]
+__all__ = ["academic_year", "review_skeleton"]
 
 TAGS_INDENT = " " * 6
 """Where an evidence item's tags stand: ``evidence:``, ``  - id:``, ``    tags:``, then here."""
@@ -38,22 +34,6 @@ def academic_year(today: dt.date) -> tuple[dt.date, dt.date]:
     """The school year (1 September to 31 August) that ``today`` falls in."""
     start_year = today.year if today.month >= 9 else today.year - 1
     return dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
-
-
-def fact_settings(catalogue: Catalogue, framework_id: str, ruleset_id: str | None) -> FactSettings:
-    """How the rule set (by default the framework's own) derives facts; it says which modality
-    a framework without stages requires. The rule set is read and checked, not compiled."""
-    rulesets = RuleSets(catalogue)
-    chosen = ruleset_id or framework_id
-    if chosen not in rulesets.paths:
-        if ruleset_id is None:
-            return FactSettings()
-        raise NotFoundError(f"no rule set {chosen!r}{did_you_mean(chosen, rulesets.paths)}")
-    ruleset, framework = load_ruleset(rulesets.paths[chosen], catalogue)
-    if framework.id != framework_id:
-        message = f"rule set {chosen!r} is for framework {framework.id!r}, not {framework_id!r}"
-        raise NotFoundError(message)
-    return ruleset.facts
 
 
 def review_skeleton(

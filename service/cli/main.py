@@ -16,7 +16,7 @@ from schemas.framework import Framework
 from schemas.recommendation import Recommendation
 from schemas.review import Review
 from schemas.ruleset import RuleSet
-from service.cli import audit, cases, check, diagnostics, serve, validate
+from service.cli import audit, authoring, cases, check, diagnostics, serve, validate
 from service.cli.framework_text import catalogue_table, framework_overview, stage_requirement_text
 
 __all__ = ["main"]
@@ -78,7 +78,8 @@ def cmd_explain(args: argparse.Namespace) -> str:
 
 
 def cmd_schema(args: argparse.Namespace) -> str:
-    return json.dumps(SCHEMAS[args.name](), indent=2)
+    narrowed = authoring.editor_schema(args)  # a framework's ids, the fact contract's names
+    return json.dumps(narrowed or SCHEMAS[args.name](), indent=2)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="the JSON Schema of a file format")
     schema.add_argument("name", choices=sorted(SCHEMAS))
+    authoring.add_schema_options(schema)
     schema.set_defaults(run=cmd_schema)
+    authoring.add_commands(commands)
     check.add_commands(commands)
     cases.add_commands(commands)
     validate.add_commands(commands)
