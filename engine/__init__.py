@@ -1,6 +1,6 @@
 """The appraise engine, laid out as the flow of a case::
 
-    catalogue → review → facts → rules → decide → recommend → audit / testing
+    catalogue → review → facts → rules → decide → recommend → audit / testing / authoring
 
 Each step is a subpackage that imports only the steps before it (``tests/test_layering.py``).
 The names below are the public API rule-set authors and the service use, with each step's own

@@ -1,5 +1,5 @@
 """The dependency direction holds: schemas ← engine ← service, and inside the engine the flow
-of a case, catalogue ← review ← facts ← rules ← decide ← recommend ← audit / testing."""
+of a case, catalogue ← review ← facts ← rules ← decide ← recommend ← audit / testing / authoring."""
 
 from __future__ import annotations
 
@@ -13,9 +13,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-ENGINE_STEPS = ["catalogue", "review", "facts", "rules", "decide", "recommend", "audit", "testing"]
+ENGINE_STEPS = [
+    "catalogue",
+    "review",
+    "facts",
+    "rules",
+    "decide",
+    "recommend",
+    "audit",
+    "testing",
+    "authoring",
+]
 """Each step may import the steps before it and the engine's root modules, never one after it;
-audit and testing are both last and do not import each other."""
+audit, testing and authoring are all last and import none of each other."""
 ENGINE_ROOT = {"errors", "version", "_yaml", "_validate", "_raw", "_memo"}
 
 
@@ -92,6 +102,7 @@ def modules_loaded_by(code: str, packages: tuple[str, ...]) -> list[str]:
 
 def test_importing_the_engine_loads_no_web_framework() -> None:
     code = "import engine, engine.catalogue, engine.recommend, engine.audit, engine.testing"
+    code += ", engine.authoring"
     assert modules_loaded_by(code, ("fastapi", "starlette", "service")) == []
 
 

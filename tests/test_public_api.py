@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ["catalogue", "review", "facts", "rules", "decide", "recommend", "audit", "testing"]
+STEPS = [
+    "catalogue",
+    "review",
+    "facts",
+    "rules",
+    "decide",
+    "recommend",
+    "audit",
+    "testing",
+    "authoring",
+]
 PUBLIC = ["engine", "engine.errors", "engine.version", *(f"engine.{step}" for step in STEPS)]
 PRIVATE_ENGINE_MODULE = re.compile(r"\bengine(?:\.[a-z]\w*)*\._\w+")
 
