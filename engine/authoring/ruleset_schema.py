@@ -66,6 +66,8 @@ def _conditions_of(fact: str, parameters: Sequence[str] | None) -> Schema:
         "type": "string",
         "pattern": condition_pattern(fact, parameters),
         "description": f"FIELD OP OPERAND, FIELD one of {fact}'s: {fields}",
+        # Shown by VS Code and the YAML language server instead of the regular expression.
+        "patternErrorMessage": _pattern_message(fact, parameters),
         "examples": [
             f"{name} == {_EXAMPLE_VALUE[kind]}" for name, kind in FACT_TYPES[fact].items()
         ],
@@ -74,6 +76,14 @@ def _conditions_of(fact: str, parameters: Sequence[str] | None) -> Schema:
         "if": {"properties": {"fact": {"const": fact}}, "required": ["fact"]},
         "then": {"properties": {"where": {"items": condition}}},
     }
+
+
+def _pattern_message(fact: str, parameters: Sequence[str] | None) -> str:
+    message = f"FIELD OP OPERAND: FIELD one of {', '.join(FACT_TYPES[fact])}; OP one of "
+    message += " ".join(OPERATORS)
+    if parameters is not None:
+        message += f"; param.NAME one of {', '.join(parameters) or '(none declared)'}"
+    return message
 
 
 def _fact_words(fact: str) -> str:
