@@ -158,7 +158,7 @@ def _evidence_lines(
 
 
 def _requirement_intro(framework: Framework, stage: str | None, count: int) -> list[str]:
-    who = f"stage {find_stage(framework, stage).label}" if stage else f"{framework.id}"
+    who = f"Stage {find_stage(framework, stage).label}" if stage else f"{framework.id}"
     lines = [
         f"{who} is judged against these {count} statements, each at the modality shown",
         "(at it or above). Uncomment a line for each statement this item shows, with the",

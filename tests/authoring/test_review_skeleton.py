@@ -65,7 +65,7 @@ def test_mpr_lists_the_ect_statements_confidently_by_standard(catalogue: Catalog
     )
     assert any("ts.1.1.mpr.1, modality: independently}  # MPR: " in line for line in lines)
     assert (
-        "      # stage MPR is judged against these 270 statements, each at the modality shown"
+        "      # Stage MPR is judged against these 270 statements, each at the modality shown"
         in lines
     )
 
