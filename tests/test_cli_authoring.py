@@ -31,6 +31,8 @@ def test_new_review_prints_a_review_recommend_accepts(
     assert yaml.safe_load(out)["stage"] == "mpr"
     path = tmp_path / "review.yaml"
     path.write_text(out, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(path))
+    assert (code, out) == (0, "ok: 1 review(s)\n")
     code, out, _ = run(capsys, "recommend", str(path))
     assert code == 0 and out.startswith("Draft: ")
 
