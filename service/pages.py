@@ -69,7 +69,8 @@ def page_title(record: StoredRecord) -> str:
 
 def html_body(record: StoredRecord) -> str:
     """The Markdown page as HTML, every value escaped: the body of the page, without a frame."""
-    return _markdown.render(markdown_page(record))
+    body: str = _markdown.render(markdown_page(record))
+    return body
 
 
 def html_page(record: StoredRecord) -> str:

@@ -24,7 +24,7 @@ _FILES = "/assets/api-docs"
 def docs_csp(page: str) -> str:
     """A CSP for ``page`` letting only its own inline scripts run, besides files from here."""
     hashes = " ".join(
-        "'sha256-{}'".format(base64.b64encode(hashlib.sha256(s.encode()).digest()).decode())
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
         for s in _INLINE_SCRIPT.findall(page)
     )
     return (

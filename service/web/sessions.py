@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import Connection, ForeignKey, String, bindparam, delete, select
+from sqlalchemy import Connection, ForeignKey, String, bindparam, delete, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from schemas.service import KeyInfo
@@ -42,7 +42,7 @@ def start_session(connection: Connection, key_id: str, minutes: int) -> str:
     now = _now()
     connection.execute(delete(WebSession).where(WebSession.expires_at <= now))
     connection.execute(
-        WebSession.__table__.insert().values(
+        insert(WebSession).values(
             token_hash=_hash(token),
             key_id=key_id,
             created_at=now,
@@ -53,9 +53,7 @@ def start_session(connection: Connection, key_id: str, minutes: int) -> str:
 
 
 _PERSON = (
-    select(
-        ApiKey.id, ApiKey.name, ApiKey.role, ApiKey.prefix, ApiKey.created_at, ApiKey.revoked_at
-    )
+    select(ApiKey.id, ApiKey.name, ApiKey.role, ApiKey.prefix, ApiKey.created_at, ApiKey.revoked_at)
     .join(WebSession, WebSession.key_id == ApiKey.id)
     .where(
         WebSession.token_hash == bindparam("token_hash"),

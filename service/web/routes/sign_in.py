@@ -29,9 +29,7 @@ def sign_in_page(request: Request) -> Response:
 
 
 @router.post("/sign-in")
-def sign_in(
-    request: Request, settings: SettingsDep, key: Annotated[str, Form()] = ""
-) -> Response:
+def sign_in(request: Request, settings: SettingsDep, key: Annotated[str, Form()] = "") -> Response:
     engine: Engine = request.app.state.engine
     key = key.strip()
     with engine.begin() as connection:
