@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -220,7 +221,7 @@ def _readable(url: str, violations: list[dict[str, Any]]) -> str:
 @pytest.fixture
 def visit(request: pytest.FixtureRequest) -> Callable[..., None]:
     """``visit(page, name)``: a screenshot of the page as it is now, then axe-core over it."""
-    test = request.node.name.replace("[", "-").replace("]", "")
+    test = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
 
     def visit(page: Any, name: str, *, axe: bool = True) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
