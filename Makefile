@@ -39,7 +39,7 @@ fast: $(STAMP) $(NPM_STAMP)
 
 # The wheel built from this checkout, installed non-editable and run outside it (a package
 # missing from the wheel fails here; the editable install hides it).
-wheel-check: $(STAMP)
+wheel-check: $(STAMP) $(NPM_STAMP)
 	bash scripts/wheel-check.sh $(VENV)
 
 # Headless Chromium for the HTML report test and the pages' browser tests (tests/web).
