@@ -38,13 +38,15 @@ class SignInNeeded(Exception):
 
 def optional_person(request: Request) -> KeyInfo | None:
     """The signed-in person, or None. Looked up afresh on every request (a plain ``def``: it
-    queries the database on a worker thread)."""
+    queries the database on a worker thread), and kept in ``request.state.person``."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     engine: Engine = request.app.state.engine
     with engine.connect() as connection:
-        return person_for_token(connection, token)
+        person = person_for_token(connection, token)
+    request.state.person = person  # render() shows who is signed in without being told
+    return person
 
 
 def current_person(request: Request) -> KeyInfo:

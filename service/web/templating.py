@@ -105,7 +105,10 @@ def render(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    """The page ``template`` with ``context``; ``person`` shows in the header when given."""
+    """The page ``template`` with ``context``. The header shows ``person``, by default the one
+    ``current_person`` found for this request (none on the sign-in page)."""
+    if person is None:
+        person = getattr(request.state, "person", None)
     page = environment.get_template(template).render(
         request=request, person=person, **(context or {})
     )

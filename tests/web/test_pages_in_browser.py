@@ -102,6 +102,14 @@ def test_an_appraiser_opens_its_own_record_and_not_anothers(
     assert "Decision record" in page.locator("main").inner_text()
     visit(page, "own-record")
 
+    # At 200% zoom a 1280-pixel screen is 640 CSS pixels wide: nothing should scroll sideways.
+    page.set_viewport_size({"width": 640, "height": 800})
+    for path in ("/", f"/records/{record_id}"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    page.goto("/")
+    visit(page, "home-at-200-percent")
+
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "appraiser_b")
     answer = page.goto(f"/records/{record_id}")
