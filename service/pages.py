@@ -9,7 +9,14 @@ from markdown_it import MarkdownIt
 from engine.recommend.render import headline, markdown_text, render_markdown
 from schemas.service import FinalDecision, StoredRecord
 
-__all__ = ["html_body", "html_page", "markdown_page", "page_title"]
+__all__ = ["DOCUMENT_CSP", "html_body", "html_page", "markdown_page", "page_title"]
+
+DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+    "form-action 'none'; base-uri 'none'"
+)
+"""The API's standalone HTML documents (a record's meeting page, an audit report): made to be
+saved and printed, so their styles are inline; they run no script and load nothing."""
 
 # Raw HTML in the Markdown is shown as text, never passed through: every value is escaped.
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from schemas.service import Role
 from service import store
@@ -156,3 +157,28 @@ def test_an_appraiser_cannot_open_anothers_record(app_client: TestClient) -> Non
     sign_in(app_client, ann)
     mine = app_client.get(f"/records/{record_id}")
     assert mine.status_code == 200 and "Decision record" in mine.text
+
+
+def test_an_expired_session_signs_no_one_in(app_client: TestClient) -> None:
+    key, _ = new_key(app_client, "hr")
+    sign_in(app_client, key)
+    engine = app_client.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE web_sessions SET expires_at = '2000-01-01 00:00:00'"))
+    assert app_client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_apis_printable_page_keeps_its_styles_and_runs_no_script(
+    app_client: TestClient,
+) -> None:
+    ann, _ = new_key(app_client, "appraiser", "Ann")
+    bearer = {"Authorization": f"Bearer {ann}"}
+    created = app_client.post(
+        "/recommendations",
+        content=EXAMPLE.read_bytes(),
+        headers={**bearer, "Content-Type": "application/yaml"},
+    )
+    page = app_client.get(f"/recommendations/{created.json()['id']}?format=html", headers=bearer)
+    csp = page.headers["content-security-policy"]
+    assert "style-src 'unsafe-inline'" in csp and "default-src 'none'" in csp
+    assert "script-src" not in csp
