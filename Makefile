@@ -5,8 +5,10 @@ PYTHON ?= $$(bash scripts/python.sh)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The web pages' front-end packages (package.json), from the npm registry: never a CDN.
+NPM_STAMP := node_modules/.installed
 
-.PHONY: run test fast lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets bench clean chromium audit-demo
+.PHONY: run test fast assets lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets bench clean chromium audit-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,27 +16,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+assets: $(NPM_STAMP)
+
+run: $(STAMP) $(NPM_STAMP)
 	$(BIN)/appraise frameworks
 	$(BIN)/appraise framework show hampshire --stage mpr --standard 1
 	$(BIN)/appraise recommend examples/hampshire-mpr-achieved.yaml
 	$(BIN)/appraise serve
 
-test: $(STAMP) chromium lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets
+test: $(STAMP) $(NPM_STAMP) chromium lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets
 
 # The edit loop: lint, types and every test not marked slow (no PostgreSQL, no wheel): see
 # pyproject.toml's markers. `make test` runs everything.
-fast: $(STAMP)
+fast: $(STAMP) $(NPM_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not slow" -q
 
 # The wheel built from this checkout, installed non-editable and run outside it (a package
 # missing from the wheel fails here; the editable install hides it).
-wheel-check: $(STAMP)
+wheel-check: $(STAMP) $(NPM_STAMP)
 	bash scripts/wheel-check.sh $(VENV)
 
-# Headless Chromium for the HTML report test (installed with apt-get when missing).
+# Headless Chromium for the HTML report test and the pages' browser tests (tests/web).
 chromium:
 	bash scripts/chromium.sh
 
@@ -52,7 +60,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # scripts/postgres.sh installs (as root) and starts a throwaway PostgreSQL for the service tests.
-unit: $(STAMP)
+unit: $(STAMP) $(NPM_STAMP)
 	APPRAISE_TEST_POSTGRES_URL="$$(bash scripts/postgres.sh)" $(BIN)/python -m pytest
 
 check-frameworks: $(STAMP)
@@ -79,4 +87,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -25,13 +25,20 @@ purelib "$venv/bin/python" > "$(purelib "$work/venv/bin/python")/project-deps.pt
 
 cd "$work"
 export APPRAISE_RULES_DIR=$root/rules
+# The pages' npm packages are not in the wheel: an installed app is told where they are.
+export APPRAISE_ASSETS_DIR=$root/node_modules APPRAISE_DATABASE_URL=sqlite:///$work/wheel.db
 "$work/venv/bin/python" - "$work/venv" <<'PY'
 import sys
 import engine, engine.audit, engine.testing, service.app, service.cli.main
+from fastapi.testclient import TestClient
 
 for module in (engine, engine.audit, engine.testing, service.app, service.cli.main):
     assert module.__file__.startswith(sys.argv[1]), f"{module.__name__} from {module.__file__}"
-service.app.create_app
+# The templates and the app's own static files travel in the wheel (package data).
+with TestClient(service.app.create_app()) as client:
+    page = client.get("/sign-in")
+    assert page.status_code == 200 and "Your key" in page.text, page.text[:500]
+    assert client.get("/assets/app/app.css").status_code == 200
 PY
 "$work/venv/bin/appraise" demo-cohort --size 300 --seed 7 --out cohort.jsonl
 "$work/venv/bin/appraise" audit cohort.jsonl --workers 1 --json audit.json --html audit.html > audit.txt

@@ -22,6 +22,7 @@ from service.methods import install_method_handlers
 from service.openapi import openapi_document
 from service.routes import audits, frameworks, health, keys, recommendations, rulesets
 from service.settings import Settings
+from service.web import install_web
 
 __all__ = ["create_app"]
 
@@ -31,7 +32,8 @@ DESCRIPTION = """\
 Drafts a teacher's performance-management rating with a rationale a person can check.
 It recommends; a person decides; HR audits.
 
-Every endpoint but `/health` needs an API key as a bearer token (`appraise keys create`).
+The web pages (sign in at `/sign-in`) use the same store and rules; each has its JSON
+twin here. Every endpoint but `/health` needs an API key as a bearer token (`appraise keys create`).
 Roles: **appraiser** creates drafts and reads and decides its own cases; **hr** reads every
 case and runs audits; **admin** manages keys.
 """
@@ -60,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=version("appraise"),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served offline by service.web.docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -72,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_method_handlers(app)
     for module in (health, frameworks, rulesets, recommendations, audits, keys):
         app.include_router(module.router)
+    install_web(app, settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]

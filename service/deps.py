@@ -123,6 +123,11 @@ class RoleCheck:
         self.roles = roles
 
     async def __call__(self, caller: Caller) -> KeyInfo:
+        return self.check(caller)
+
+    def check(self, caller: KeyInfo) -> KeyInfo:
+        """``caller`` when its role is one of ``roles``; ``Forbidden`` otherwise. The web pages
+        check a signed-in person with this too (``service.web.auth``)."""
         if caller.role not in self.roles:
             roles = " or ".join(self.roles)
             raise Forbidden(f"a {caller.role} key may not do this; it needs {roles}")

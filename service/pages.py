@@ -9,7 +9,14 @@ from markdown_it import MarkdownIt
 from engine.recommend.render import headline, markdown_text, render_markdown
 from schemas.service import FinalDecision, StoredRecord
 
-__all__ = ["html_page", "markdown_page"]
+__all__ = ["DOCUMENT_CSP", "html_body", "html_page", "markdown_page", "page_title"]
+
+DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+    "form-action 'none'; base-uri 'none'"
+)
+"""The API's standalone HTML documents (a record's meeting page, an audit report): made to be
+saved and printed, so their styles are inline; they run no script and load nothing."""
 
 # Raw HTML in the Markdown is shown as text, never passed through: every value is escaped.
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -62,10 +69,21 @@ def _decision_text(decision: FinalDecision | None) -> str:
     return text + "."
 
 
+def page_title(record: StoredRecord) -> str:
+    """The page's title: the headline of the draft and the record's id."""
+    return f"{headline(record.recommendation)} — {record.id}"
+
+
+def html_body(record: StoredRecord) -> str:
+    """The Markdown page as HTML, every value escaped: the body of the page, without a frame."""
+    body: str = _markdown.render(markdown_page(record))
+    return body
+
+
 def html_page(record: StoredRecord) -> str:
     """A standalone page to print: the Markdown page rendered with everything escaped."""
-    title = html.escape(f"{headline(record.recommendation)} — {record.id}")
-    body = _markdown.render(markdown_page(record))
+    title = html.escape(page_title(record))
+    body = html_body(record)
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"

@@ -30,3 +30,21 @@ class Settings(BaseSettings):
         gt=0,
         description="Server processes of `appraise serve` (default: one per core).",
     )
+    assets_dir: Path | None = Field(
+        default=None,
+        description="The npm packages the web pages serve (`npm ci` installs them); default: "
+        "node_modules of the checkout.",
+    )
+    session_minutes: int = Field(
+        default=480, gt=0, description="How long a web sign-in lasts before signing in again."
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark the web session cookie Secure even when the request came over plain "
+        "HTTP (behind a proxy that ends HTTPS); HTTPS requests always get it.",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs the web forms' CSRF tokens; `appraise serve` makes one its workers "
+        "share when unset.",
+    )

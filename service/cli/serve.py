@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import sys
 from typing import TYPE_CHECKING
@@ -57,6 +58,10 @@ def cmd_serve(args: argparse.Namespace) -> str:
     # Each worker process builds its own app from APPRAISE_* (its own engine, compiled rule
     # sets and connections), so the options given here travel through the environment.
     os.environ.update({f"APPRAISE_{k.upper()}": v for k, v in _overrides(args).items()})
+    # One secret signs the web forms' CSRF tokens in every worker: a form from one worker is
+    # posted to any other. Made here, once, when the setting is not given.
+    if settings.secret_key is None:
+        os.environ["APPRAISE_SECRET_KEY"] = secrets.token_urlsafe(32)
     uvicorn.run(
         "service.cli.serve:worker_app" if settings.workers > 1 else "service.app:create_app",
         factory=True,

@@ -12,6 +12,7 @@ from engine.audit.report_html import render_html
 from schemas.service import AuditCreate, StoredAudit
 from service import audits, store
 from service.deps import Auditor, SessionDep, SettingsDep
+from service.pages import DOCUMENT_CSP
 
 __all__ = ["router"]
 
@@ -61,7 +62,9 @@ def get_audit(
 ) -> StoredAudit | Response:
     stored = store.get_audit(session, audit_id)
     if format == "html":
-        return HTMLResponse(render_html(stored.report))
+        return HTMLResponse(
+            render_html(stored.report), headers={"Content-Security-Policy": DOCUMENT_CSP}
+        )
     if format == "csv":
         return PlainTextResponse(flags_csv(stored.report), media_type="text/csv; charset=utf-8")
     return stored

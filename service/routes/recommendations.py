@@ -24,7 +24,7 @@ from service.deps import (
 )
 from service.errors import query_problem
 from service.logs import log_event
-from service.pages import html_page, markdown_page
+from service.pages import DOCUMENT_CSP, html_page, markdown_page
 
 __all__ = ["EXAMPLE_REVIEW", "router"]
 
@@ -177,7 +177,7 @@ def get_recommendation(
     if format == "markdown":
         return PlainTextResponse(markdown_page(view), media_type="text/markdown; charset=utf-8")
     if format == "html":
-        return HTMLResponse(html_page(view))
+        return HTMLResponse(html_page(view), headers={"Content-Security-Policy": DOCUMENT_CSP})
     return view
 
 
