@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from schemas._base import DottedId, Frozen, Slug
+from schemas.reasons import RecordedReasonCode
 from schemas.review import Review
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "GroupCell",
     "GroupRow",
     "GroupTable",
+    "Judgement",
     "LikeCase",
     "LikeCaseGroup",
     "Method",
@@ -92,7 +94,9 @@ class CohortDecision(Frozen):
         description="The rating actually given, a level of the scale of the review's stage "
         "(e.g. the induction scale for an ECT)."
     )
-    reason_code: Slug | None = Field(default=None, description="Why it differs from the draft.")
+    reason_code: RecordedReasonCode | None = Field(
+        default=None, description="Why it differs from the draft: a code of the shared vocabulary."
+    )
     progression: Progression | None = None
     reasons: tuple[RecordedReason, ...] = ()
     monitoring: Monitoring = Monitoring()
@@ -186,6 +190,14 @@ class Overrides(Frozen):
     overrides_without_reason_code: int
 
 
+Judgement = Literal["lenient", "severe", "not-flagged", "too-few-cases"]
+
+
+def _judgement_read(value: object) -> object:
+    """Reports stored before the wording changed said 'consistent' for 'not-flagged'."""
+    return "not-flagged" if value == "consistent" else value
+
+
 class AppraiserFinding(Frozen):
     """One appraiser's finals against the drafts and the cohort, with the tests' results."""
 
@@ -201,7 +213,10 @@ class AppraiserFinding(Frozen):
     p_severe: float | None = None
     p_lenient_adjusted: float | None = None
     p_severe_adjusted: float | None = None
-    judgement: Literal["lenient", "severe", "consistent", "too-few-cases"]
+    judgement: Annotated[Judgement, BeforeValidator(_judgement_read)] = Field(
+        description="'not-flagged' means no test found a pattern, not that the appraiser was "
+        "shown to be consistent."
+    )
 
 
 class LikeCase(Frozen):

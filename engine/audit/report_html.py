@@ -140,7 +140,7 @@ def _overrides(report: AuditReport) -> str:
 
 
 def _appraisers(report: AuditReport) -> str:
-    order = {"lenient": 0, "severe": 0, "consistent": 1, "too-few-cases": 2}
+    order = {"lenient": 0, "severe": 0, "not-flagged": 1, "too-few-cases": 2}
     ranked = sorted(
         report.appraisers,
         key=lambda a: (order[a.judgement], -(a.up + a.down) / max(a.rated, 1), a.appraiser),
