@@ -34,6 +34,7 @@ __all__ = [
     "OverrideRow",
     "Overrides",
     "RecordedReason",
+    "ReportSummary",
     "StoredDraft",
     "WhatIf",
     "WhatIfChange",
@@ -320,6 +321,23 @@ class CohortSummary(Frozen):
     rulesets: dict[str, str] = Field(description="Rule set id → content hash used.")
 
 
+class ReportSummary(Frozen):
+    """The report's headline: what people decided, counted apart from what the audit flagged
+    (an override is a count of decisions; a flag is a case or person to look at)."""
+
+    decisions: int
+    rated_drafts: int = Field(description="Decisions whose draft was a rating.")
+    overrides: int = Field(description="Of those, finals that differ from the draft.")
+    overrides_up: int
+    overrides_down: int
+    overrides_without_reason_code: int
+    ratings_after_a_status: int = Field(description="Finals where the draft was a status.")
+    appraisers_flagged: int
+    appraisers_not_flagged: int = Field(description="Tested and not flagged (not 'consistent').")
+    appraisers_too_few_cases: int
+    flags: dict[str, int] = Field(description="Flags raised, by check (every check, 0 or more).")
+
+
 class AuditReport(Frozen):
     """Everything the audit found, with the method of every check."""
 
@@ -327,6 +345,9 @@ class AuditReport(Frozen):
     engine_version: str
     settings: AuditSettings
     cohort: CohortSummary
+    summary: ReportSummary | None = Field(
+        default=None, description="None in reports stored before the summary was added."
+    )
     methods: tuple[Method, ...]
     overrides: Overrides
     appraisers: tuple[AppraiserFinding, ...]

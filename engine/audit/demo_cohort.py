@@ -27,8 +27,8 @@ from engine.decide.rulesets import RuleSets
 from engine.facts.derive import next_stage
 from engine.rules.scales import OutcomeScale
 from schemas.audit import CohortEntry
-from schemas.reasons import REASON_LABELS, ReasonCode
 from schemas.framework import Framework
+from schemas.reasons import REASON_LABELS, ReasonCode
 
 __all__ = ["MIN_PLANTED_SIZE", "Planted", "demo_cohort"]
 

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from engine.audit.summary import JUDGEMENT_WORDS
 from schemas.audit import AppraiserFinding, AuditReport, GroupTable
 
 __all__ = [
@@ -66,7 +67,7 @@ def finals_by_appraiser(report: AuditReport) -> str:
     """Stacked bars: the share of each final rating for the cohort and shown appraisers."""
     scale = report.cohort.scale
     shown = _shown_appraisers(report)
-    labels = ["whole cohort", *(f"{a.appraiser} ({a.judgement})" for a in shown)]
+    labels = ["whole cohort", *(f"{a.appraiser} ({JUDGEMENT_WORDS[a.judgement]})" for a in shown)]
     totals = [report.cohort.finals, *(a.finals for a in shown)]
     figure, axes = plt.subplots(figsize=(8, 0.9 + 0.32 * len(labels)))
     left = [0.0] * len(labels)
