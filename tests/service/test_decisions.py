@@ -109,6 +109,12 @@ def _readme_decision() -> dict[str, Any]:
     return body
 
 
+def test_the_readme_lists_the_vocabulary_with_its_labels() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([a-z-]+)` \| (.+) \|$", readme, flags=re.MULTILINE)
+    assert [row for row in listed if row[0] in REASON_LABELS] == list(REASON_LABELS.items())
+
+
 @pytest.fixture
 def fresh_api(tmp_path: Path) -> Iterator[Api]:
     """The service over a database of its own: an audit of it sees only this test's cases."""
