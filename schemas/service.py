@@ -49,7 +49,11 @@ class DecisionCreate(Frozen):
     """A person's final rating for a drafted case; a reason and a note when it differs, and the
     evidence of the review it rests on."""
 
-    rating: Slug = Field(description="A level of the framework's scale.", examples=["achieved"])
+    rating: Slug = Field(
+        description="A level of the draft's scale: the framework's, or the rule set's scale for "
+        "the review's stage (e.g. the induction scale for an ECT).",
+        examples=["achieved"],
+    )
     reason: ReasonCode | None = Field(
         default=None,
         description="Required when the rating differs from the draft: "
