@@ -53,6 +53,11 @@ def test_a_decision_cites_evidence_chosen_from_the_review(api: Api) -> None:
     assert decided.json()["evidence"] == ["parents-2026-05", "visit-2025-10"]
     read = api.client.get(f"/recommendations/{record}", headers=headers).json()
     assert read["decisions"][-1]["evidence"] == ["parents-2026-05", "visit-2025-10"]
+    page = api.client.get(f"/recommendations/{record}?format=markdown", headers=headers).text
+    assert (
+        "for the reason *Evidence the draft did not include was considered*: The parents' "
+        "survey arrived after the draft. **Evidence cited:** parents-2026-05, visit-2025-10."
+    ) in page
     agreed = api.client.post(
         f"/recommendations/{record}/decision", json={"rating": "meeting"}, headers=headers
     )
