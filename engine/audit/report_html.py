@@ -89,7 +89,7 @@ def _summary(report: AuditReport) -> str:
         f"<p>{cohort.cases} decisions by {cohort.appraisers} appraisers "
         f"({escape(', '.join(cohort.frameworks))}). Final ratings: {escape(finals)}.</p>"
         "<h3>What people decided</h3>"
-        + _table(["Decisions", "Count"], decided_rows(head))
+        + _table(["Counted", "Number"], decided_rows(head))
         + "<h3>Flags: cases and people to look at</h3>"
         + _table(["Check", "Flags raised"], flags)
     )
