@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from schemas._base import DottedId, Frozen, Slug
+from schemas.reasons import RecordedReasonCode
 from schemas.review import Review
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "GroupCell",
     "GroupRow",
     "GroupTable",
+    "Judgement",
     "LikeCase",
     "LikeCaseGroup",
     "Method",
@@ -32,6 +34,7 @@ __all__ = [
     "OverrideRow",
     "Overrides",
     "RecordedReason",
+    "ReportSummary",
     "StoredDraft",
     "WhatIf",
     "WhatIfChange",
@@ -92,7 +95,9 @@ class CohortDecision(Frozen):
         description="The rating actually given, a level of the scale of the review's stage "
         "(e.g. the induction scale for an ECT)."
     )
-    reason_code: Slug | None = Field(default=None, description="Why it differs from the draft.")
+    reason_code: RecordedReasonCode | None = Field(
+        default=None, description="Why it differs from the draft: a code of the shared vocabulary."
+    )
     progression: Progression | None = None
     reasons: tuple[RecordedReason, ...] = ()
     monitoring: Monitoring = Monitoring()
@@ -186,6 +191,14 @@ class Overrides(Frozen):
     overrides_without_reason_code: int
 
 
+Judgement = Literal["lenient", "severe", "not-flagged", "too-few-cases"]
+
+
+def _judgement_read(value: object) -> object:
+    """Reports stored before the wording changed said 'consistent' for 'not-flagged'."""
+    return "not-flagged" if value == "consistent" else value
+
+
 class AppraiserFinding(Frozen):
     """One appraiser's finals against the drafts and the cohort, with the tests' results."""
 
@@ -201,7 +214,10 @@ class AppraiserFinding(Frozen):
     p_severe: float | None = None
     p_lenient_adjusted: float | None = None
     p_severe_adjusted: float | None = None
-    judgement: Literal["lenient", "severe", "consistent", "too-few-cases"]
+    judgement: Annotated[Judgement, BeforeValidator(_judgement_read)] = Field(
+        description="'not-flagged' means no test found a pattern, not that the appraiser was "
+        "shown to be consistent."
+    )
 
 
 class LikeCase(Frozen):
@@ -305,6 +321,23 @@ class CohortSummary(Frozen):
     rulesets: dict[str, str] = Field(description="Rule set id → content hash used.")
 
 
+class ReportSummary(Frozen):
+    """The report's headline: what people decided, counted apart from what the audit flagged
+    (an override is a count of decisions; a flag is a case or person to look at)."""
+
+    decisions: int
+    rated_drafts: int = Field(description="Decisions whose draft was a rating.")
+    overrides: int = Field(description="Of those, finals that differ from the draft.")
+    overrides_up: int
+    overrides_down: int
+    overrides_without_reason_code: int
+    ratings_after_a_status: int = Field(description="Finals where the draft was a status.")
+    appraisers_flagged: int
+    appraisers_not_flagged: int = Field(description="Tested and not flagged (not 'consistent').")
+    appraisers_too_few_cases: int
+    flags: dict[str, int] = Field(description="Flags raised, by check (every check, 0 or more).")
+
+
 class AuditReport(Frozen):
     """Everything the audit found, with the method of every check."""
 
@@ -312,6 +345,9 @@ class AuditReport(Frozen):
     engine_version: str
     settings: AuditSettings
     cohort: CohortSummary
+    summary: ReportSummary | None = Field(
+        default=None, description="None in reports stored before the summary was added."
+    )
     methods: tuple[Method, ...]
     overrides: Overrides
     appraisers: tuple[AppraiserFinding, ...]

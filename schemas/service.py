@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from schemas._base import DottedId, Frozen, Slug
 from schemas.audit import AuditReport, Monitoring
+from schemas.reasons import REASON_LABELS, ReasonCode, RecordedReasonCode
 from schemas.recommendation import Recommendation
 from schemas.review import Review
 from schemas.ruleset import Parameter, RuleSet
 
 __all__ = [
-    "REASON_CODES",
+    "MAX_CITED",
     "ROLES",
     "AuditCreate",
     "DecisionCreate",
@@ -26,7 +27,6 @@ __all__ = [
     "KeyCreated",
     "KeyInfo",
     "Problem",
-    "ReasonCode",
     "RecordSummary",
     "Replay",
     "Role",
@@ -39,30 +39,38 @@ __all__ = [
 Role = Literal["appraiser", "hr", "admin"]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 
-ReasonCode = Literal[
-    "additional-evidence",
-    "evidence-weighting",
-    "circumstances",
-    "moderation",
-    "data-correction",
-    "rule-set-gap",
-    "other",
-]
-REASON_CODES: tuple[str, ...] = ReasonCode.__args__  # type: ignore[attr-defined]
-"""Why a person's final rating may differ from the draft: a fixed list, so HR can count them."""
+MAX_CITED = 500
+"""The most evidence items one final decision may cite."""
+
+EvidenceId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class DecisionCreate(Frozen):
-    """A person's final rating for a drafted case; a reason and a note when it differs."""
+    """A person's final rating for a drafted case; a reason and a note when it differs, and the
+    evidence of the review it rests on."""
 
-    rating: Slug = Field(description="A level of the framework's scale.", examples=["achieved"])
+    rating: Slug = Field(
+        description="A level of the draft's scale: the framework's, or the rule set's scale for "
+        "the review's stage (e.g. the induction scale for an ECT).",
+        examples=["achieved"],
+    )
     reason: ReasonCode | None = Field(
-        default=None, description="Required when the rating differs from the draft."
+        default=None,
+        description="Required when the rating differs from the draft: "
+        + "; ".join(f"`{code}`: {label}" for code, label in REASON_LABELS.items())
+        + ".",
     )
     note: str | None = Field(
         default=None,
         max_length=4000,
         description="Required with a reason: what the person weighed that the rules did not.",
+    )
+    evidence: tuple[EvidenceId, ...] = Field(
+        default=(),
+        max_length=MAX_CITED,
+        description="Ids of the review's evidence items this decision rests on; the audit "
+        "reads its citations here.",
+        examples=[["visit-2025-10"]],
     )
 
     @model_validator(mode="after")
@@ -81,8 +89,12 @@ class FinalDecision(Frozen):
     rating_label: str
     draft_rating: Slug | None = Field(description="The draft's rating, None for a status.")
     differs: bool
-    reason: ReasonCode | None
+    reason: RecordedReasonCode | None
     note: str | None
+    evidence: tuple[str, ...] | None = Field(
+        description="The review's evidence ids the decision cites; null on a decision recorded "
+        "before decisions cited evidence (its note may name ids)."
+    )
     decided_at: dt.datetime
     decided_by: str = Field(description="Id of the API key that recorded it.")
     supersedes: str | None = Field(description="The earlier final decision this corrects.")

@@ -55,7 +55,7 @@ def _entry(
         review=review,
         final_rating=final.rating,
         reason_code=final.reason,
-        reasons=_reasons(final.note, [item.id for item in review.evidence]),
+        reasons=_reasons(final, [item.id for item in review.evidence]),
         monitoring=monitoring.get(record.subject, Monitoring()),
         draft=StoredDraft(
             ruleset=record.ruleset_id,
@@ -67,11 +67,16 @@ def _entry(
     )
 
 
-def _reasons(note: str | None, evidence_ids: list[str]) -> tuple[RecordedReason, ...]:
-    """The decision's note as a recorded reason, citing the evidence ids it names."""
-    if not note:
+def _reasons(final: store.FinalDecisionRow, evidence_ids: list[str]) -> tuple[RecordedReason, ...]:
+    """The decision's note as a recorded reason, citing the evidence the decision cites; for a
+    decision stored before decisions cited evidence, the review's ids its note names."""
+    note, cited = final.note, store.cited_evidence(final)
+    if cited is None:
+        cited = tuple(e for e in evidence_ids if note and _named(e, note))
+    if not note and not cited:
         return ()
-    cited = tuple(
-        e for e in evidence_ids if re.search(rf"(?<![\w.-]){re.escape(e)}(?![\w-])", note)
-    )
-    return (RecordedReason(text=note, evidence=cited),)
+    return (RecordedReason(text=note or "(no note)", evidence=cited),)
+
+
+def _named(evidence_id: str, note: str) -> bool:
+    return re.search(rf"(?<![\w.-]){re.escape(evidence_id)}(?![\w-])", note) is not None

@@ -7,6 +7,7 @@ import html
 from markdown_it import MarkdownIt
 
 from engine.recommend.render import headline, markdown_text, render_markdown
+from schemas.reasons import REASON_LABELS
 from schemas.service import FinalDecision, StoredRecord
 
 __all__ = ["DOCUMENT_CSP", "html_body", "html_page", "markdown_page", "page_title"]
@@ -64,8 +65,11 @@ def _decision_text(decision: FinalDecision | None) -> str:
     when = decision.decided_at.isoformat(timespec="seconds")
     text = f"**Final rating:** {decision.rating_label} (recorded {when})"
     if decision.differs:
-        text += f", differing from the draft for reason *{decision.reason}*: "
-        text += markdown_text(decision.note or "")
+        reason = REASON_LABELS[decision.reason] if decision.reason else "none given"
+        text += f", differing from the draft for the reason *{reason}*: "
+        text += markdown_text(decision.note or "").rstrip(".")
+    if decision.evidence:
+        text += f". **Evidence cited:** {markdown_text(', '.join(decision.evidence))}"
     return text + "."
 
 

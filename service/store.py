@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -67,6 +68,7 @@ __all__ = [
     "add_audit",
     "add_decision",
     "add_record",
+    "cited_evidence",
     "create_key",
     "decided_records",
     "find_records",
@@ -176,6 +178,8 @@ class FinalDecisionRow(Base):
     differs: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # A JSON list of the review's evidence ids; NULL on decisions stored before it existed.
+    evidence_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     supersedes: Mapped[str | None] = mapped_column(ForeignKey("final_decisions.id"), nullable=True)
@@ -556,10 +560,18 @@ def _decision_view(row: FinalDecisionRow) -> FinalDecision:
         differs=row.differs,
         reason=row.reason,
         note=row.note,
+        evidence=cited_evidence(row),
         decided_at=row.decided_at,
         decided_by=row.created_by,
         supersedes=row.supersedes,
     )
+
+
+def cited_evidence(row: FinalDecisionRow) -> tuple[str, ...] | None:
+    """The evidence ids the decision cites; None when stored before decisions cited any."""
+    if row.evidence_json is None:
+        return None
+    return tuple(json.loads(row.evidence_json))
 
 
 def add_decision(
@@ -572,7 +584,9 @@ def add_decision(
     idempotency_key: str | None = None,
 ) -> tuple[FinalDecision, bool]:
     """Store a final decision, correcting the standing one if any; True when newly stored."""
-    request_hash = _sha256(f"{record.id}|{decision.model_dump_json()}")
+    # Without evidence, hashed as before the field existed: a retry spanning the upgrade matches.
+    plain = decision.model_dump_json(exclude=None if decision.evidence else {"evidence"})
+    request_hash = _sha256(f"{record.id}|{plain}")
     earlier = _idempotent(session, FinalDecisionRow, decided_by, idempotency_key)
     if earlier is not None:
         return _decision_view(_same_request(earlier, request_hash)), False
@@ -586,6 +600,7 @@ def add_decision(
         differs=decision.rating != record.rating,
         reason=decision.reason,
         note=decision.note,
+        evidence_json=json.dumps(list(decision.evidence)),
         decided_at=_now(),
         created_by=decided_by,
         supersedes=standing[-1].id if standing else None,

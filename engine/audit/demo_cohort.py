@@ -28,6 +28,7 @@ from engine.facts.derive import next_stage
 from engine.rules.scales import OutcomeScale
 from schemas.audit import CohortEntry
 from schemas.framework import Framework
+from schemas.reasons import REASON_LABELS, ReasonCode
 
 __all__ = ["MIN_PLANTED_SIZE", "Planted", "demo_cohort"]
 
@@ -57,8 +58,8 @@ OBJECTIVES = (
     "Improve attendance of a target group through parental contact",
     "Develop questioning to check understanding in every lesson",
 )
-OVERRIDE_UP = ("additional-evidence", "context-of-year")
-OVERRIDE_DOWN = ("moderation-adjustment", "evidence-reweighed")
+OVERRIDE_UP: tuple[ReasonCode, ...] = ("additional-evidence", "circumstances")
+OVERRIDE_DOWN: tuple[ReasonCode, ...] = ("moderation", "evidence-weighting")
 
 
 @dataclass(frozen=True)
@@ -451,7 +452,7 @@ def _decide(
     reasons: list[dict[str, Any]] = []
     if code:
         cited = rng.sample(evidence_ids, min(2, len(evidence_ids)))
-        reasons = [{"text": f"Decision discussed and recorded ({code}).", "evidence": cited}]
+        reasons = [{"text": f"{REASON_LABELS[code]}: discussed and recorded.", "evidence": cited}]
     if planted:
         reasons = _planted_reasons(teacher, planted, reasons)
     fav = final != "not-met"
@@ -476,17 +477,17 @@ def _stored_draft(draft: str, scale: OutcomeScale) -> dict[str, Any]:
     return {"ruleset": "hampshire", "outcome": draft}
 
 
-def _clean_final(rng: random.Random, teacher: _Teacher) -> tuple[str, str | None]:
+def _clean_final(rng: random.Random, teacher: _Teacher) -> tuple[str, ReasonCode | None]:
     draft = teacher.draft
     if draft == "needs_human_review":
         if teacher.absence:
-            return "achieved", "judged-period-worked"
+            return "achieved", "circumstances"
         if teacher.capability:
-            return rng.choice(("not-met", "not-met", "achieved")), "capability-outcome"
-        return rng.choice(("achieved", "not-met")), "conduct-considered"
+            return rng.choice(("not-met", "not-met", "achieved")), "capability"
+        return rng.choice(("achieved", "not-met")), "conduct"
     if draft == "insufficient_evidence":
         final = "achieved" if teacher.absence or rng.random() < 0.85 else "not-met"
-        return final, "evidence-reviewed-in-meeting"
+        return final, "additional-evidence"
     if teacher.absence:  # the period worked is judged: never moved down
         return draft, None
     return _moved(rng, draft)
@@ -495,7 +496,7 @@ def _clean_final(rng: random.Random, teacher: _Teacher) -> tuple[str, str | None
 SCALE = ("not-met", "achieved", "exceptional")
 
 
-def _moved(rng: random.Random, rating: str) -> tuple[str, str | None]:
+def _moved(rng: random.Random, rating: str) -> tuple[str, ReasonCode | None]:
     """The draft, or rarely one step up or down with a reason code."""
     rank, roll = SCALE.index(rating), rng.random()
     if roll < 0.02 and rank < 2:
@@ -506,9 +507,10 @@ def _moved(rng: random.Random, rating: str) -> tuple[str, str | None]:
 
 
 def _planted_final(
-    rng: random.Random, teacher: _Teacher, planted: Planted, final: str, code: str | None
-) -> tuple[str, str | None]:
-    draft, judged = teacher.draft, "appraiser-judgement"
+    rng: random.Random, teacher: _Teacher, planted: Planted, final: str, code: ReasonCode | None
+) -> tuple[str, ReasonCode | None]:
+    draft = teacher.draft
+    judged: ReasonCode = "evidence-weighting"
     if teacher.id == planted.maternity:
         return "not-met", judged
     if teacher.id in {clone for _, clone in planted.like_cases}:

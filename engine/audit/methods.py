@@ -91,7 +91,9 @@ def methods(settings: AuditSettings, *, what_if: bool) -> tuple[Method, ...]:
                 "review; it is flagged when no reason cites any. Any reason citing evidence "
                 "dated outside the review cycle, or evidence the review does not hold, is "
                 "flagged. Decisions that accept the draft rest on the draft's own rationale, "
-                "which cites the evidence behind every rule."
+                "which cites the evidence behind every rule. A decision recorded in the service "
+                "cites evidence by choosing the review's items; one recorded before it could "
+                "is read as citing the review's evidence ids its note names."
             ),
         ),
     ]

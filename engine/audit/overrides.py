@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Literal
 
 from engine.audit.scale import Scales
 from engine.audit.stats import fisher_greater, holm, p_clause
-from schemas.audit import AppraiserFinding, AuditCase, AuditSettings, Flag, OverrideRow, Overrides
-
-Judgement = Literal["lenient", "severe", "consistent", "too-few-cases"]
+from schemas.audit import (
+    AppraiserFinding,
+    AuditCase,
+    AuditSettings,
+    Flag,
+    Judgement,
+    OverrideRow,
+    Overrides,
+)
 
 __all__ = ["appraiser_findings", "appraiser_flags", "override_flags", "overrides"]
 
@@ -155,7 +160,7 @@ def _judgement(
         return "lenient"
     if severe[1] < alpha:
         return "severe"
-    return "consistent"
+    return "not-flagged"
 
 
 def _mean(values: Iterable[int | None]) -> float | None:

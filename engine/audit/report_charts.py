@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from engine.audit.summary import JUDGEMENT_WORDS
 from schemas.audit import AppraiserFinding, AuditReport, GroupTable
 
 __all__ = [
@@ -56,7 +57,7 @@ def _shown_appraisers(report: AuditReport) -> list[AppraiserFinding]:
     """The flagged appraisers, then the judged ones that override most, up to a chart's worth."""
     flagged = [a for a in report.appraisers if a.judgement in ("lenient", "severe")]
     judged = sorted(
-        (a for a in report.appraisers if a.judgement == "consistent"),
+        (a for a in report.appraisers if a.judgement == "not-flagged"),
         key=lambda a: -(a.up + a.down) / max(a.rated, 1),
     )
     return (flagged + judged)[:MAX_APPRAISERS]
@@ -66,7 +67,7 @@ def finals_by_appraiser(report: AuditReport) -> str:
     """Stacked bars: the share of each final rating for the cohort and shown appraisers."""
     scale = report.cohort.scale
     shown = _shown_appraisers(report)
-    labels = ["whole cohort", *(f"{a.appraiser} ({a.judgement})" for a in shown)]
+    labels = ["whole cohort", *(f"{a.appraiser} ({JUDGEMENT_WORDS[a.judgement]})" for a in shown)]
     totals = [report.cohort.finals, *(a.finals for a in shown)]
     figure, axes = plt.subplots(figsize=(8, 0.9 + 0.32 * len(labels)))
     left = [0.0] * len(labels)
@@ -96,9 +97,9 @@ def override_rates(report: AuditReport) -> str:
     by_stage.legend(frameon=False)
     judged = [a for a in report.appraisers if a.judgement != "too-few-cases"]
     flagged = [a for a in judged if a.judgement in ("lenient", "severe")]
-    consistent = [a for a in judged if a.judgement == "consistent"]
+    unflagged = [a for a in judged if a.judgement == "not-flagged"]
     # One scatter per colour, not one per appraiser: a large cohort has thousands of them.
-    for shown, size, colour in ((consistent, 10, "#5d6d7e"), (flagged, 28, FLAGGED)):
+    for shown, size, colour in ((unflagged, 10, "#5d6d7e"), (flagged, 28, FLAGGED)):
         x = [a.down / a.rated for a in shown]
         by_appraiser.scatter(x, [a.up / a.rated for a in shown], s=size, color=colour)
     for finding in flagged:

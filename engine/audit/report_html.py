@@ -6,7 +6,6 @@ findings and its flags; suppressed cells say "suppressed" instead of a number.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 
@@ -18,6 +17,7 @@ from engine.audit.report_charts import (
     table_title,
 )
 from engine.audit.stats import format_p
+from engine.audit.summary import JUDGEMENT_WORDS, decided_rows, reason_code_counts, summary_of
 from schemas.audit import AuditReport, Flag, GroupTable, Method, OverrideRow
 
 __all__ = ["MAX_APPRAISERS", "MAX_ROWS", "render_html"]
@@ -77,17 +77,21 @@ def _head(report: AuditReport) -> str:
 
 
 def _summary(report: AuditReport) -> str:
-    cohort = report.cohort
-    counts = Counter(f.check for f in report.flags)
-    rows = [[m.title, str(counts.get(m.check, 0))] for m in report.methods if m.check != "what-if"]
+    """What was decided, then, apart, what the checks flagged for a person to look at."""
+    cohort, head = report.cohort, summary_of(report)
+    titles: dict[str, str] = {m.check: m.title for m in report.methods}
+    flags = [[titles.get(check, check), str(n)] for check, n in head.flags.items()]
     if report.whatif:
-        rows.append(["What-if: drafts that change", str(len(report.whatif.changes))])
+        flags.append(["What-if: drafts that change (not flags)", str(len(report.whatif.changes))])
     finals = ", ".join(f"{k}: {v}" for k, v in cohort.finals.items())
     return (
         "<h2>Summary</h2>"
         f"<p>{cohort.cases} decisions by {cohort.appraisers} appraisers "
         f"({escape(', '.join(cohort.frameworks))}). Final ratings: {escape(finals)}.</p>"
-        + _table(["Check", "Flags"], rows)
+        "<h3>What people decided</h3>"
+        + _table(["Counted", "Number"], decided_rows(head))
+        + "<h3>Flags: cases and people to look at</h3>"
+        + _table(["Check", "Flags raised"], flags)
     )
 
 
@@ -128,7 +132,7 @@ def _override_rows(rows: Iterable[OverrideRow]) -> list[list[str]]:
 def _overrides(report: AuditReport) -> str:
     o = report.overrides
     header = ["", "cases", "rated drafts", "overridden", "up", "down", "rate"]
-    codes = ", ".join(f"{k}: {v}" for k, v in o.reason_codes.items()) or "none"
+    codes = "; ".join(reason_code_counts(o)) or "none"
     return (
         f"<p>{o.total.overridden} of {o.total.rated} rated drafts were overridden "
         f"({_pct(o.total.rate)}); {o.decided_without_rating} drafts were a status decided by a "
@@ -140,7 +144,7 @@ def _overrides(report: AuditReport) -> str:
 
 
 def _appraisers(report: AuditReport) -> str:
-    order = {"lenient": 0, "severe": 0, "consistent": 1, "too-few-cases": 2}
+    order = {"lenient": 0, "severe": 0, "not-flagged": 1, "too-few-cases": 2}
     ranked = sorted(
         report.appraisers,
         key=lambda a: (order[a.judgement], -(a.up + a.down) / max(a.rated, 1), a.appraiser),
@@ -156,7 +160,7 @@ def _appraisers(report: AuditReport) -> str:
             _num(a.mean_final_rank),
             _pvalue(a.p_lenient_adjusted),
             _pvalue(a.p_severe_adjusted),
-            a.judgement,
+            JUDGEMENT_WORDS[a.judgement],
         ]
         for a in ranked
     ]

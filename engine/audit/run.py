@@ -24,6 +24,7 @@ from engine.audit.methods import methods
 from engine.audit.overrides import appraiser_findings, appraiser_flags, override_flags, overrides
 from engine.audit.pool import Progress, draft_all
 from engine.audit.scale import Scales
+from engine.audit.summary import headline
 from engine.catalogue.frameworks import Catalogue
 from engine.decide.rulesets import RuleSets
 from engine.errors import InputError
@@ -167,13 +168,15 @@ def audit_cases(
         *rationale_flags(cases),
     ]
     compare = settings.compare_ruleset
+    counted = overrides(cases, scales)
     return AuditReport(
         generated_at=now or dt.datetime.now(dt.UTC),
         engine_version=ENGINE_VERSION,
         settings=settings,
         cohort=_summary(cases, scales, rulesets or {}),
         methods=methods(settings, what_if=compare is not None),
-        overrides=overrides(cases, scales),
+        summary=headline(counted, findings, flags),
+        overrides=counted,
         appraisers=findings,
         like_cases=similar,
         groups=groups,

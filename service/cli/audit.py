@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
@@ -116,26 +115,14 @@ def _write_outputs(args: argparse.Namespace, report: AuditReport) -> list[str]:
 
 
 def _summary_text(report: AuditReport, written: list[str], seconds: float, workers: int) -> str:
+    from engine.audit.report_text import render_text
+
     cohort = report.cohort
-    counts = Counter(f.check for f in report.flags)
     lines = [
         f"Audited {cohort.cases} decisions by {cohort.appraisers} appraisers "
         f"in {seconds:.1f} s on {workers} worker process(es).",
-        "Final ratings: " + ", ".join(f"{k} {v}" for k, v in cohort.finals.items()) + ".",
-        "",
-        "Flags by check:",
+        render_text(report),
     ]
-    lines += [
-        f"  {m.title}: {counts.get(m.check, 0)}" for m in report.methods if m.check != "what-if"
-    ]
-    if report.whatif:
-        w = report.whatif
-        changed = f"{len(w.changes)} drafts change from {w.ruleset} to {w.compare_ruleset}"
-        lines.append(f"  What-if: {changed}")
-    shown = report.flags[:20]
-    if shown:
-        lines += ["", "First flags:"]
-        lines += [f"  [{f.check}] {f.case or f.appraiser or ''}: {f.detail}" for f in shown]
     if written:
         lines += ["", "Wrote " + "; ".join(written) + "."]
     return "\n".join(lines)

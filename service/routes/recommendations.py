@@ -254,8 +254,10 @@ def replay_recommendation(
     summary="Record the final rating a person decided",
     description="A rating on the draft's scale (the framework's, or e.g. the induction scale "
     "for an ECT). One that differs from the draft (or any "
-    "rating after a status) needs a `reason` from the fixed list and a `note`. A later decision "
-    "on the same record corrects the earlier one, which is kept.",
+    "rating after a status) needs a `reason` from the fixed list and a `note`. `evidence` lists "
+    "the ids of the review's evidence items the decision rests on (an id the review does not "
+    "have is a 422 located at `evidence[i]`, naming the ids it has). A later decision on the "
+    "same record corrects the earlier one, which is kept.",
     responses={
         200: {"description": "Stored earlier under the same Idempotency-Key."},
         404: {"description": "No such record, or not one the caller created."},
@@ -273,8 +275,15 @@ def decide_recommendation(
 ) -> FinalDecision:
     row = store.get_record(session, record_id, owner=caller.id)
     ruleset, framework = store.sealed_ruleset(session, row.ruleset_hash)
-    stage = store.review_of(row).stage
-    label = check_decision(framework, row.rating, decision, ruleset=ruleset, stage=stage)
+    review = store.review_of(row)
+    label = check_decision(
+        framework,
+        row.rating,
+        decision,
+        ruleset=ruleset,
+        stage=review.stage,
+        known_evidence=[item.id for item in review.evidence],
+    )
     final, created = store.add_decision(
         session,
         row,

@@ -41,3 +41,22 @@ def test_a_reason_needs_a_note_and_must_be_on_the_list() -> None:
         DecisionCreate(rating="exceeding", reason="other")
     with pytest.raises(ValidationError):
         DecisionCreate(rating="exceeding", reason="whim", note="n")  # type: ignore[arg-type]
+
+
+def test_every_problem_is_reported_at_once_each_where_it_is() -> None:
+    cited = DecisionCreate(rating="exceeding", evidence=("obs-1", "obs-9"))
+    with pytest.raises(InputError) as error:
+        check_decision(ISP, "meeting", cited, known_evidence=["obs-1", "obs-2"])
+    found = {(d.path, d.code) for d in error.value.diagnostics}
+    assert found == {("reason", "missing-reason"), ("evidence[1]", "unknown-evidence")}
+
+
+def test_a_long_list_of_the_reviews_evidence_is_cut_short() -> None:
+    known = [f"item-{n:03d}" for n in range(45)]
+    cited = DecisionCreate(rating="meeting", evidence=("nothing-like-it",))
+    with pytest.raises(InputError) as error:
+        check_decision(ISP, "meeting", cited, known_evidence=known)
+    (problem,) = error.value.diagnostics
+    assert problem.message.endswith(f"the review has {', '.join(known[:20])} and 25 more")
+    with pytest.raises(InputError, match="which has none"):
+        check_decision(ISP, "meeting", cited)

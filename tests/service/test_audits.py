@@ -38,7 +38,7 @@ def draft(api: Api, headers: dict[str, str], subject: str, **query: str) -> Any:
     return response.json()
 
 
-def decide(api: Api, headers: dict[str, str], record: str, body: dict[str, str]) -> None:
+def decide(api: Api, headers: dict[str, str], record: str, body: dict[str, Any]) -> None:
     response = api.client.post(f"/recommendations/{record}/decision", json=body, headers=headers)
     assert response.status_code == 201, response.text
 
@@ -50,12 +50,12 @@ def test_hr_audits_standing_decided_records_and_reads_the_report_back(api: Api) 
     decide(api, appraiser, agreed["id"], {"rating": "achieved"})
     raised = draft(api, appraiser, "t-aud-2")
     evidence = hampshire("x")["evidence"][0]["id"]
-    note = f"Moderated: {evidence} shows practice beyond the stage."
+    note = "Moderated: the observation shows practice beyond the stage."
     decide(
         api,
         appraiser,
         raised["id"],
-        {"rating": "exceptional", "reason": "moderation", "note": note},
+        {"rating": "exceptional", "reason": "moderation", "note": note, "evidence": [evidence]},
     )
     draft(api, appraiser, "t-aud-3")  # never decided: counted, not audited
     first = draft(api, appraiser, "t-aud-4")
@@ -77,7 +77,7 @@ def test_hr_audits_standing_decided_records_and_reads_the_report_back(api: Api) 
     assert report["overrides"]["total"]["up"] == 1
     assert report["overrides"]["reason_codes"] == {"moderation": 1}
     rationale = [f for f in report["flags"] if f["check"] == "rationale"]
-    assert rationale == [], "the note cites evidence of the review by its id"
+    assert rationale == [], "the decision cites evidence of the review"
     cells = [c for t in report["groups"] for r in t["rows"] for c in r["cells"]]
     assert cells and all(c["suppressed"] and c["count"] is None for c in cells), (
         "one person per group: every cell is under the threshold of 5"
@@ -103,6 +103,22 @@ def test_a_note_that_cites_no_evidence_is_flagged(api: Api) -> None:
     assert response.status_code == 201, response.text
     flagged = {f["case"] for f in response.json()["report"]["flags"] if f["check"] == "rationale"}
     assert record["id"] in flagged
+
+
+def test_ids_in_the_note_of_a_new_decision_are_not_taken_as_cited(api: Api) -> None:
+    """The audit reads what a decision cites from its evidence field, not by guessing ids from
+    the note (only decisions stored before the field existed are read from their note)."""
+    appraiser, hr = api.key("appraiser"), api.key("hr")
+    record = draft(api, appraiser, "t-aud-11")
+    evidence = hampshire("x")["evidence"][0]["id"]
+    body = {"rating": "exceptional", "reason": "moderation", "note": f"See {evidence}."}
+    decide(api, appraiser, record["id"], body)
+    response = api.client.post(
+        "/audits", json={"cycle": cycle_date(), "framework": "hampshire"}, headers=hr
+    )
+    assert response.status_code == 201, response.text
+    flags = [f for f in response.json()["report"]["flags"] if f["case"] == record["id"]]
+    assert [f["code"] for f in flags if f["check"] == "rationale"] == ["no-evidence-cited"]
 
 
 def test_only_hr_runs_and_reads_audits(api: Api) -> None:
