@@ -218,7 +218,7 @@ def _sha256(text: str) -> str:
 _KeyRow = Row[str, str, str, str, dt.datetime, dt.datetime | None]  # what _KEY_BY_HASH selects
 
 
-def _key_info(row: ApiKey | _KeyRow) -> KeyInfo:
+def key_info(row: ApiKey | _KeyRow) -> KeyInfo:
     """A key's public fields, from its mapped row or a plain query's row."""
     return KeyInfo(
         id=row.id,
@@ -243,7 +243,7 @@ def create_key(session: Session, role: Role, name: str) -> KeyCreated:
     )
     session.add(row)
     session.commit()
-    return KeyCreated(**_key_info(row).model_dump(), key=secret)
+    return KeyCreated(**key_info(row).model_dump(), key=secret)
 
 
 _KEY_BY_HASH = select(
@@ -258,11 +258,11 @@ def key_for_secret(connection: Connection, secret: str) -> KeyInfo | None:
     row = connection.execute(_KEY_BY_HASH, {"key_hash": _sha256(secret)}).first()
     if row is None or row.revoked_at is not None:
         return None
-    return _key_info(row)
+    return key_info(row)
 
 
 def list_keys(session: Session) -> list[KeyInfo]:
-    return [_key_info(r) for r in session.scalars(select(ApiKey).order_by(ApiKey.created_at))]
+    return [key_info(r) for r in session.scalars(select(ApiKey).order_by(ApiKey.created_at))]
 
 
 def revoke_key(session: Session, key_id: str) -> KeyInfo:
@@ -275,7 +275,7 @@ def revoke_key(session: Session, key_id: str) -> KeyInfo:
     if row is None:
         raise NotFoundError(f"no key {key_id!r}")
     if row.revoked_at is not None:
-        return _key_info(row)
+        return key_info(row)
     other_admins = (
         select(func.count())
         .select_from(ApiKey)
@@ -295,7 +295,7 @@ def revoke_key(session: Session, key_id: str) -> KeyInfo:
             "before revoking it, or nobody could manage keys"
         )
     session.refresh(row)
-    return _key_info(row)
+    return key_info(row)
 
 
 # --- sealed rule sets -------------------------------------------------------------------------

@@ -11,18 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_layering import ENGINE_STEPS as STEPS
+
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = [
-    "catalogue",
-    "review",
-    "facts",
-    "rules",
-    "decide",
-    "recommend",
-    "audit",
-    "testing",
-    "authoring",
-]
 PUBLIC = ["engine", "engine.errors", "engine.version", *(f"engine.{step}" for step in STEPS)]
 PRIVATE_ENGINE_MODULE = re.compile(r"\bengine(?:\.[a-z]\w*)*\._\w+")
 

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, ForeignKey, String, bindparam, delete, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from schemas.service import KeyInfo
-from service.store import ApiKey, Base, UTCDateTime
+from service.store import ApiKey, Base, UTCDateTime, key_info
 
 __all__ = ["WebSession", "end_session", "person_for_token", "start_session"]
 
@@ -67,16 +67,7 @@ _PERSON = (
 def person_for_token(connection: Connection, token: str) -> KeyInfo | None:
     """The live key signed in with ``token``, or None (unknown, expired, signed out, revoked)."""
     row = connection.execute(_PERSON, {"token_hash": _hash(token), "now": _now()}).first()
-    if row is None:
-        return None
-    return KeyInfo(
-        id=row.id,
-        name=row.name,
-        role=row.role,
-        prefix=row.prefix,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-    )
+    return None if row is None else key_info(row)
 
 
 def end_session(connection: Connection, token: str) -> None:

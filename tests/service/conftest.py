@@ -61,8 +61,11 @@ def start_server(
 ) -> subprocess.Popen[bytes]:
     """``appraise serve`` as a child process (its own process group, with its workers), once
     it answers /health."""
+    # This checkout's code, also when the venv's editable install points at another checkout.
     command = [
-        str(Path(sys.executable).with_name("appraise")),
+        sys.executable,
+        "-m",
+        "service.cli.main",
         "serve",
         "--port",
         str(port),
@@ -73,7 +76,15 @@ def start_server(
         command += ["--workers", str(workers)]
     with log.open("ab") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+            },
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

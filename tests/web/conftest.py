@@ -20,20 +20,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import pytest
 
 from schemas.service import Role
 from service import store
 from service.db import connect, migrate, session_factory
+from tests.service.conftest import free_port, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
@@ -81,15 +78,6 @@ class Live:
         return {"Authorization": f"Bearer {self.keys[person]}"}
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     folder = tmp_path_factory.mktemp("web")
@@ -97,46 +85,15 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     engine = connect(database_url)
     migrate(engine)
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     server = Live(f"http://127.0.0.1:{port}", database_url)
     for person, (role, name) in PEOPLE.items():
         server.keys[person], server.key_ids[person] = server.new_key(role, name)
-    # This checkout's code, also when the venv's editable install points at another one.
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    command = [sys.executable, "-m", "service.cli.main", "serve", "--port", str(port),
-               "--workers", "1", "--database-url", database_url]  # fmt: skip
-    log = folder / "server.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    process = start_server(database_url, port, folder / "server.log", workers=1)
     try:
-        _wait_for(server.url, process, log)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"appraise serve exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx2.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx2.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("appraise serve did not answer /health within 60 s")
+        stop_server(process)
 
 
 def _why_no_browser() -> str | None:
