@@ -20,7 +20,15 @@ from service.errors import BodyLimit, install_error_handlers
 from service.logs import RequestLog
 from service.methods import install_method_handlers
 from service.openapi import openapi_document
-from service.routes import audits, frameworks, health, keys, recommendations, rulesets
+from service.routes import (
+    audits,
+    frameworks,
+    health,
+    keys,
+    recommendations,
+    rulesets,
+    working_copies,
+)
 from service.settings import Settings
 from service.web import install_web
 
@@ -74,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sealed_hashes = set()
     install_error_handlers(app, authorise)
     install_method_handlers(app)
-    for module in (health, frameworks, rulesets, recommendations, audits, keys):
+    for module in (health, frameworks, rulesets, recommendations, audits, keys, working_copies):
         app.include_router(module.router)
     install_web(app, settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from engine.decide.rulesets import RuleSets
 from engine.recommend.final_decision import check_decision
 from engine.review.body import read_review
-from schemas.service import DecisionCreate, FinalDecision, RecordSummary, Replay, StoredRecord
+from schemas.recommendation import Recommendation
+from schemas.review import Review
+from schemas.service import (
+    DecisionCreate,
+    FinalDecision,
+    KeyInfo,
+    RecordSummary,
+    Replay,
+    StoredRecord,
+)
 from service import drafting, store
+from service.commits import GroupCommit
 from service.deps import (
     CommitsDep,
     Drafter,
@@ -26,7 +39,7 @@ from service.errors import query_problem
 from service.logs import log_event
 from service.pages import DOCUMENT_CSP, html_page, markdown_page
 
-__all__ = ["EXAMPLE_REVIEW", "router"]
+__all__ = ["EXAMPLE_REVIEW", "Sealing", "router"]
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
@@ -68,6 +81,48 @@ _REVIEW_BODY = {
     },
 }
 _PROBLEMS = {"description": "The input has problems: one entry per problem, with its place."}
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """What sealing a decision record needs: the request's session, the rule sets, the group
+    commit and the hashes of the rule sets this process found stored."""
+
+    session: Session
+    rulesets: RuleSets
+    commits: GroupCommit
+    sealed_hashes: set[str]
+
+    def seal(
+        self,
+        review: Review,
+        caller: KeyInfo,
+        supersedes: str | None = None,
+        idempotency_key: str | None = None,
+        *,
+        next_steps: bool = True,
+    ) -> tuple[store.DecisionRecordRow, bool, Recommendation]:
+        """Draft ``review`` and store the sealed record (or find the one stored under the same
+        Idempotency-Key): the row, whether it is new, the draft. The compose pages' "Submit and
+        seal" goes through here too, so a record is stored one way only."""
+        recommendation, compiled = drafting.draft(review, self.rulesets, next_steps=next_steps)
+        store.save_ruleset(self.session, compiled, self.sealed_hashes)
+        new = store.NewRecord(review, recommendation, caller.id, supersedes, idempotency_key)
+        row, created = store.add_record(self.session, new, self.commits)
+        if created:
+            log_event(
+                "record.created",
+                id=row.id,
+                created_by=caller.id,
+                framework=row.framework,
+                ruleset=row.ruleset_id,
+                ruleset_hash=row.ruleset_hash,
+                input_hash=row.input_hash,
+                engine_version=row.engine_version,
+                outcome=row.outcome,
+                rating=row.rating,
+            )
+        return row, created, recommendation
 
 
 async def raw_body(request: Request) -> bytes:
@@ -118,23 +173,11 @@ async def create_recommendation(
     # handler costs a hop for the handler and another one for checking what it returned.
     def draft_and_store() -> StoredRecord | Response:
         review = read_review(body, request.headers.get("content-type", ""), rulesets.catalogue)
-        recommendation, compiled = drafting.draft(review, rulesets, next_steps=next_steps)
-        store.save_ruleset(session, compiled, request.app.state.sealed_hashes)
-        new = store.NewRecord(review, recommendation, caller.id, supersedes, idempotency_key)
-        row, created = store.add_record(session, new, commits)
+        sealing = Sealing(session, rulesets, commits, request.app.state.sealed_hashes)
+        row, created, recommendation = sealing.seal(
+            review, caller, supersedes, idempotency_key, next_steps=next_steps
+        )
         if created:
-            log_event(
-                "record.created",
-                id=row.id,
-                created_by=caller.id,
-                framework=row.framework,
-                ruleset=row.ruleset_id,
-                ruleset_hash=row.ruleset_hash,
-                input_hash=row.input_hash,
-                engine_version=row.engine_version,
-                outcome=row.outcome,
-                rating=row.rating,
-            )
             content = store.new_record_json(row, review, recommendation)
             return Response(content, status_code=201, media_type="application/json")
         response.status_code = 200
