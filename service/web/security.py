@@ -4,7 +4,11 @@ checked (by asgi-csrf, a maintained library) on forms posted with the session co
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
+import asgi_csrf as asgi_csrf_module
+import python_multipart
 from asgi_csrf import asgi_csrf, cookies_from_scope
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +28,31 @@ CSP = (
 _ALWAYS_CHECKED = {"/sign-in"}
 """Forms checked even without the session cookie (a forged sign-in would sign a person in as
 someone else)."""
+
+
+class _MultipartTokenParser(python_multipart.FormParser):
+    """asgi-csrf 0.11 reads a multipart form's token with python-multipart's ``FileClass``
+    argument, which python-multipart 0.0.2x removed (a TypeError, a 500, on every file upload).
+    This parser takes the arguments asgi-csrf gives; a file part that ends before the token is
+    refused as asgi-csrf's own ``FileBeforeToken``, as its ``FileClass`` did."""
+
+    def __init__(
+        self,
+        content_type: str,
+        on_field: Callable[[Any], None],
+        on_file: Callable[[], None],
+        *,
+        boundary: bytes,
+        FileClass: type,  # asgi-csrf's name for it
+    ) -> None:
+        super().__init__(content_type, on_field, _file_before_token, boundary=boundary)
+
+
+def _file_before_token(file: Any) -> None:
+    raise asgi_csrf_module.FileBeforeToken
+
+
+asgi_csrf_module.FormParser = _MultipartTokenParser
 
 
 class SecurityHeaders:

@@ -1,0 +1,169 @@
+"""An appraiser composes a Hampshire review in a browser: case, three evidence items with
+tags, objectives, the live draft beside the form, export and import, check and submit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import yaml
+
+from tests.web.conftest import Live
+
+Visit = Callable[..., None]
+SignIn = Callable[..., None]
+
+TAGS_PER_ITEM = 8
+"""Statements ticked on each of three items: 24 tags in all."""
+
+
+def _panel_headline(page: Any) -> str:
+    text: str = page.locator(".app-draft-panel__headline").inner_text()
+    return text
+
+
+def _ledger(page: Any) -> str:
+    text: str = page.locator(".app-draft-panel__ledger").inner_text()
+    return text
+
+
+def _start(page: Any, subject: str) -> str:
+    page.goto("/compose")
+    page.get_by_role("link", name="Start a review").click()
+    page.get_by_label("Framework and career stage").select_option("hampshire:mpr")
+    page.get_by_label("Teacher (pseudonymous id)").fill(subject)
+    page.get_by_role("button", name="Start the review").click()
+    assert re.search(r"/compose/wc_[0-9a-f]+$", page.url), page.url
+    return str(page.url)
+
+
+def _tick(page: Any, count: int, skip: int) -> None:
+    """Tick ``count`` statements (after the first ``skip``), waiting for each autosave."""
+    boxes = page.locator("input[name=tag]")
+    for n in range(skip, skip + count):
+        box = boxes.nth(n)
+        with page.expect_response(lambda r: r.request.method == "POST" and "/evidence/" in r.url):
+            box.check()
+
+
+def test_an_appraiser_composes_exports_imports_and_submits(
+    page: Any, live: Live, visit: Visit, sign_in: SignIn, tmp_path: Path
+) -> None:
+    sign_in(page, "appraiser")
+    compose_url = _start(page, "t-browser-1")
+    assert "No draft yet" not in page.locator("#draft-panel").inner_text()
+    first_headline = _panel_headline(page)
+    assert "Insufficient evidence" in first_headline
+    visit(page, "new-review")
+
+    # Three evidence items, each tagged with statements found by standard or by words.
+    ledgers = [_ledger(page)]
+    for n in range(3):
+        page.get_by_role("button", name="Add an evidence item").click()
+        assert "/evidence/e" in page.url
+        page.get_by_label("Note (optional)").fill(f"Visit {n + 1}: what was seen.")
+        page.get_by_label("Note (optional)").dispatch_event("change")
+        _tick(page, TAGS_PER_ITEM, skip=n * 5)
+        ledgers.append(_ledger(page))
+        if n == 0:
+            visit(page, "tagging")
+        page.get_by_role("link", name="Back to the review").first.click()
+    assert len(set(ledgers)) == 4, "the ledger did not change as statements were ticked"
+    rows = page.locator(".app-evidence-table tbody tr")
+    assert rows.count() == 3
+    assert [rows.nth(i).locator("td").nth(1).inner_text() for i in range(3)] == ["8", "8", "8"]
+
+    # Find by words: only statements with those words are listed.
+    page.get_by_role("link", name=re.compile("Tag statements")).first.click()
+    page.get_by_label("Standard", exact=True).select_option("ts.4")
+    page.get_by_label("Find by words").fill("homework")
+    page.get_by_role("button", name="Find statements").click()
+    labels = page.locator(".app-tag .govuk-checkboxes__label").all_inner_texts()
+    assert labels and all("homework" in label.lower() for label in labels)
+    page.get_by_role("link", name="Back to the review").first.click()
+
+    # An objective, saved as it is typed; nothing is lost on reload.
+    page.get_by_role("button", name="Add an objective").click()
+    page.get_by_label("What was agreed").fill("Raise attainment in Year 9 writing")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.get_by_label("Outcome").select_option("met")
+    page.reload()
+    assert page.get_by_label("What was agreed").input_value() == "Raise attainment in Year 9 writing"
+    visit(page, "composed")
+
+    # The draft with next steps, on request.
+    page.get_by_role("link", name="Draft with next steps").click()
+    page.locator("#draft-panel").get_by_role("heading", name="Next steps").wait_for()
+
+    # Export: a file `appraise recommend` reads; import it as a new review in progress.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the review file").click()
+    exported = tmp_path / "review.yaml"
+    download.value.save_as(exported)
+    data = yaml.safe_load(exported.read_text())
+    assert sum(len(item["tags"]) for item in data["evidence"]) == 3 * TAGS_PER_ITEM
+    page.goto("/compose/import")
+    page.get_by_label("A review file (YAML or JSON)").set_input_files(str(exported))
+    page.get_by_role("button", name="Start from this file").click()
+    assert re.search(r"/compose/wc_[0-9a-f]+$", page.url), page.content()[:3000]
+    assert page.url != compose_url
+    assert _panel_headline(page) == _panel_headline_of(page, compose_url)
+
+    # Check your answers, then submit and seal: the record's page opens.
+    page.goto(compose_url)
+    page.get_by_role("link", name="Check your answers").click()
+    summary = page.locator("main").inner_text()
+    assert "3 items, 24 statements tagged" in summary
+    assert "Raise attainment in Year 9 writing" in summary
+    visit(page, "check")
+    page.get_by_role("button", name="Submit and seal").click()
+    assert re.search(r"/records/rec_[0-9a-f]+$", page.url) or "/records/" in page.url
+    assert "Decision record" in page.locator("main").inner_text()
+    visit(page, "record")
+    page.goto("/compose")
+    assert "t-browser-1" in page.locator("main").inner_text()  # the imported copy remains
+
+
+def _panel_headline_of(page: Any, url: str) -> str:
+    other = page.context.new_page()
+    other.goto(url)
+    text = _panel_headline(other)
+    other.close()
+    return text
+
+
+def test_an_import_with_problems_lists_them_with_their_lines(
+    page: Any, visit: Visit, sign_in: SignIn, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "framework: hampshire\nsubject: t-1\nappraiser: a-1\ncycle_start: 2025-09-01\n"
+        "cycle_end: 2025-08-01\nstage: mpr\n"
+    )
+    sign_in(page, "appraiser")
+    page.goto("/compose/import")
+    page.get_by_label("A review file (YAML or JSON)").set_input_files(str(broken))
+    page.get_by_role("button", name="Start from this file").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Line 5, column 12" in summary.inner_text()
+    visit(page, "import-problems")
+
+
+def test_another_appraiser_cannot_open_a_review_in_progress(
+    page: Any, live: Live, visit: Visit, sign_in: SignIn
+) -> None:
+    made = httpx2.post(
+        f"{live.url}/working-copies",
+        json={"review": {"framework": "hampshire", "subject": "t-private"}},
+        headers=live.api("appraiser"),
+    )
+    assert made.status_code == 201
+    sign_in(page, "appraiser_b")
+    answer = page.goto(f"/compose/{made.json()['id']}")
+    assert answer.status == 404
+    page.goto("/compose")
+    assert "t-private" not in page.locator("main").inner_text()
+    visit(page, "anothers-copy")
