@@ -5,7 +5,7 @@ its own working copies: another's is a 404."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +22,9 @@ __all__ = ["router"]
 router = APIRouter(prefix="/working-copies", tags=["working copies"])
 
 CopyId = Annotated[str, Path(description="The working copy's id, from its creation.")]
-_NOT_FOUND = {404: {"description": "No such working copy of the caller's."}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such working copy of the caller's."}
+}
 
 
 @router.post(
