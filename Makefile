@@ -83,8 +83,9 @@ check-rulesets: $(STAMP)
 # On demand, never part of make test: prints a table and writes var/bench.json (~30 min; a short
 # run: make bench BENCH_ARGS="--runs 200 --evaluations 2000 --audit-sizes 300 --service-seconds 2").
 BENCH_ARGS ?=
-bench: $(STAMP)
+bench: $(STAMP) $(NPM_STAMP) chromium
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/browser_draft.py
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis

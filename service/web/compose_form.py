@@ -196,18 +196,21 @@ def remove_evidence(review: Review, item_id: str) -> Review:
 
 
 def apply_item(review: Review, item_id: str, form: Form) -> Review:
-    """An evidence item's form: its fields, and the tags of the statements the form showed
-    (``shown``): ticked ones at the modality chosen, or as a concern. Tags of statements the
-    form did not show (filtered out, or not in the stage's requirement) are kept."""
+    """An evidence item's form, whole or in part: the fields it has, and the tags of the
+    statements it lists in ``shown``: ticked (``tag-ID``) at the modality chosen (``how-ID``) or
+    as a concern, else untagged. Tags of statements it does not list (filtered out, or not in
+    the stage's requirement) are kept."""
     new = copy.deepcopy(review)
     item = next(i for i in new.get("evidence", []) if i.get("id") == item_id)
     for key in ("kind", "date", "recorded_by"):
-        item[key] = _text(form, key)
+        if form.get(key) is not None:
+            item[key] = _text(form, key)
     for key in ("note", "impact"):
-        _optional(item, key, _text(form, key))
-    shown = set(form.getlist("shown"))
-    ticked = [s for s in form.getlist("tag") if s in shown]
-    item["tags"] = _tags(item.get("tags", []), shown, ticked, form)
+        if form.get(key) is not None:
+            _optional(item, key, _text(form, key))
+    shown = form.getlist("shown")
+    ticked = [sid for sid in shown if form.get(f"tag-{sid}") == "yes"]
+    item["tags"] = _tags(item.get("tags", []), set(shown), ticked, form)
     return new
 
 

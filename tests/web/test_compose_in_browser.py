@@ -42,7 +42,7 @@ def _start(page: Any, subject: str) -> str:
 
 def _tick(page: Any, count: int, skip: int) -> None:
     """Tick ``count`` statements (after the first ``skip``), waiting for each autosave."""
-    boxes = page.locator("input[name=tag]")
+    boxes = page.locator("input.app-tag__box")
     for n in range(skip, skip + count):
         box = boxes.nth(n)
         with page.expect_response(lambda r: r.request.method == "POST" and "/evidence/" in r.url):
@@ -91,7 +91,9 @@ def test_an_appraiser_composes_exports_imports_and_submits(
     with page.expect_response(lambda r: r.request.method == "POST"):
         page.get_by_label("Outcome").select_option("met")
     page.reload()
-    assert page.get_by_label("What was agreed").input_value() == "Raise attainment in Year 9 writing"
+    assert (
+        page.get_by_label("What was agreed").input_value() == "Raise attainment in Year 9 writing"
+    )
     visit(page, "composed")
 
     # The draft with next steps, on request.

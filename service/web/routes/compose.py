@@ -47,7 +47,7 @@ from service.web.compose_view import (
     ruleset_title,
     standards_to_tag,
 )
-from service.web.templating import render, web_router
+from service.web.templating import CSRF_FIELD, render, web_router
 
 __all__ = ["router"]
 
@@ -348,6 +348,7 @@ def compose_item(
         "standard": standard,
         "words": words,
         "concern": compose_form.CONCERN,
+        "csrf_name": CSRF_FIELD,
     }
     return render(request, "compose_item.html", context, person=person)
 
