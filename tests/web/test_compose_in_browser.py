@@ -19,6 +19,11 @@ SignIn = Callable[..., None]
 TAGS_PER_ITEM = 8
 """Statements ticked on each of three items: 24 tags in all."""
 
+OVERFLOWING = """[...document.querySelectorAll("*")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth)
+  .slice(0, 5).map(e => `${e.tagName}.${e.className}`)"""
+"""The first elements that stick out to the right of the window, to say what to fix."""
+
 
 def _panel_headline(page: Any) -> str:
     text: str = page.locator(".app-draft-panel__headline").inner_text()
@@ -169,3 +174,33 @@ def test_another_appraiser_cannot_open_a_review_in_progress(
     page.goto("/compose")
     assert "t-private" not in page.locator("main").inner_text()
     visit(page, "anothers-copy")
+
+
+def test_composing_works_without_javascript_and_at_200_percent_zoom(
+    browser: Any, live: Live, sign_in: SignIn
+) -> None:
+    context = browser.new_context(base_url=live.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, "appraiser")
+        _start(page, "t-no-script")
+        page.get_by_role("button", name="Add an evidence item").click()
+        boxes = page.locator("input.app-tag__box")
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        page.get_by_role("button", name="Save").click()
+        assert boxes.nth(0).is_checked() and boxes.nth(1).is_checked()
+        assert not boxes.nth(2).is_checked()
+        assert "Insufficient evidence" in _panel_headline(page)
+        # At 200% zoom a 1280-pixel screen is 640 CSS pixels wide: nothing scrolls sideways.
+        page.set_viewport_size({"width": 640, "height": 800})
+        for url in (page.url, page.url.split("/evidence/")[0]):
+            page.goto(url)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+                url,
+                page.evaluate(OVERFLOWING),
+            )
+        page.get_by_role("link", name="Check your answers").click()
+        assert "1 items, 2 statements tagged" in page.locator("main").inner_text()
+    finally:
+        context.close()
