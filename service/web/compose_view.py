@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from engine.authoring.requirement_block import RequirementGroup, requirement_groups
+from engine.catalogue.frameworks import Catalogue
 from engine.decide.rulesets import RuleSets
 from engine.errors import AppraiseError
 from engine.facts import required_modalities
+from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
 from schemas.ruleset import FactSettings
 from service.web.templating import day
@@ -20,7 +27,10 @@ __all__ = [
     "Names",
     "StandardTags",
     "choices",
+    "composable",
     "day_words",
+    "field_of",
+    "problems_by_field",
     "ruleset_choices",
     "ruleset_title",
     "standards_to_tag",
@@ -145,3 +155,79 @@ def ruleset_choices(rulesets: RuleSets) -> list[tuple[str, str]]:
         except AppraiseError:
             continue
     return sorted(found, key=lambda pair: pair[1])
+
+
+_STEP = re.compile(r"[A-Za-z_]+|\[(\d+)\]")
+_CASE_FIELDS = {"subject", "cycle_start", "cycle_end", "stage"}
+_ITEM_FIELDS = {"kind", "date", "recorded_by", "note", "impact"}
+
+
+def field_of(path: str | None, item: int | None = None) -> str:
+    """The id of the field a problem at ``path`` (e.g. ``objectives[0].outcome``) is about:
+    on the compose page, or with ``item`` (an evidence item's index) on that item's page."""
+    steps = [m.group(1) or m.group(0) for m in _STEP.finditer(path or "")]
+    head, index, rest = [*steps, "", "", ""][:3]
+    if head == "evidence" and index.isdigit():
+        if item is not None and int(index) == item:
+            return rest if rest in _ITEM_FIELDS else "statements"
+        return f"item-{index}"
+    if head in _CASE_FIELDS:
+        return head
+    if head == "objectives" and index.isdigit():
+        return f"objective-{index}-{rest if rest in ('text', 'outcome') else 'text'}"
+    if head == "circumstances":
+        if index == "absences" and rest.isdigit():
+            field = steps[3] if len(steps) > 3 and steps[3] in ("type", "start", "end") else "type"
+            return f"absence-{rest}-{field}"
+        return (
+            index
+            if index in ("in_induction", "in_capability", "part_time_fraction")
+            else "circumstances"
+        )
+    if head == "conduct":
+        return "conduct_note" if index == "note" else "conduct_concern"
+    return "case" if head in ("", "framework", "ruleset", "appraiser") else "draft-panel"
+
+
+def problems_by_field(
+    problems: Sequence[Diagnostic], item: int | None = None, *, located: bool = False
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """The error summary's entries (text, link to the field) and each field's message; with
+    ``located``, each text starts with the problem's line and column in the file."""
+    summary: list[dict[str, str]] = []
+    beside: dict[str, list[str]] = {}
+    for problem in problems:
+        field = field_of(problem.path, item)
+        where = f"Line {problem.line}, column {problem.column}: " if located else ""
+        summary.append({"text": where + problem.message, "href": f"#{field}"})
+        beside.setdefault(field, []).append(problem.message)
+    return summary, {field: "; ".join(texts) for field, texts in beside.items()}
+
+
+_UNREADABLE = {"yaml-syntax", "json-syntax", "yaml-alias"}
+
+
+def composable(
+    body: bytes, problems: Sequence[Diagnostic], catalogue: Catalogue
+) -> dict[str, Any] | None:
+    """A review file with problems, read as data when the compose page can lay it out (a
+    mapping of a known framework, its lists lists of mappings) to put them right; else None."""
+    if any(p.code in _UNREADABLE for p in problems):
+        return None
+    try:
+        data = yaml.safe_load(body.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("framework") not in set(catalogue):
+        return None
+    lists = (data.get("evidence", []), data.get("objectives", []))
+    circumstances = data.get("circumstances", {})
+    if not all(isinstance(v, list) and all(isinstance(x, dict) for x in v) for v in lists):
+        return None
+    if not isinstance(circumstances, dict) or not isinstance(data.get("conduct", {}), dict):
+        return None
+    absences = circumstances.get("absences", [])
+    if not isinstance(absences, list) or not all(isinstance(a, dict) for a in absences):
+        return None
+    shaped: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    return shaped

@@ -142,7 +142,7 @@ def _panel_headline_of(page: Any, url: str) -> str:
     return text
 
 
-def test_an_import_with_problems_lists_them_with_their_lines(
+def test_an_import_with_problems_shows_them_beside_the_fields_with_their_lines(
     page: Any, visit: Visit, sign_in: SignIn, tmp_path: Path
 ) -> None:
     broken = tmp_path / "broken.yaml"
@@ -155,8 +155,25 @@ def test_an_import_with_problems_lists_them_with_their_lines(
     page.get_by_label("A review file (YAML or JSON)").set_input_files(str(broken))
     page.get_by_role("button", name="Start from this file").click()
     summary = page.locator(".govuk-error-summary")
-    assert "Line 5, column 12" in summary.inner_text()
+    assert "broken.yaml: Line 5, column 12" in summary.inner_text()
     visit(page, "import-problems")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "cycle_end"
+    assert "is not after cycle_start" in page.locator("#cycle_end-error").inner_text()
+    # Put right on the page, the problem is gone.
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.get_by_label("Cycle ends").fill("2026-07-31")
+    page.goto(page.locator("form[hx-post]").get_attribute("action"))
+    assert page.locator(".govuk-error-summary").count() == 0
+
+    unreadable = tmp_path / "unreadable.yaml"
+    unreadable.write_text("framework: [hampshire\n")
+    page.goto("/compose/import")
+    page.get_by_label("A review file (YAML or JSON)").set_input_files(str(unreadable))
+    page.get_by_role("button", name="Start from this file").click()
+    assert page.url.endswith("/compose/import")
+    assert "Line 2, column 1" in page.locator(".govuk-error-summary").inner_text()
+    visit(page, "import-unreadable")
 
 
 def test_another_appraiser_cannot_open_a_review_in_progress(

@@ -42,7 +42,9 @@ from service.web.auth import AppraiserPerson
 from service.web.compose_view import (
     Names,
     choices,
+    composable,
     day_words,
+    problems_by_field,
     ruleset_choices,
     ruleset_title,
     standards_to_tag,
@@ -172,11 +174,19 @@ async def compose_import(
     try:
         review = read_review(body, kind, rulesets.catalogue)
     except InputError as exc:
-        errors = [
-            {"text": f"Line {d.line}, column {d.column}: {d.message}", "href": "#review_file"}
-            for d in exc.diagnostics
-        ]
-        return _import_errors(request, person, errors, name)
+        data = composable(body, exc.diagnostics, rulesets.catalogue)
+        if data is None:
+            errors = [
+                {"text": f"Line {d.line}, column {d.column}: {d.message}", "href": "#review_file"}
+                for d in exc.diagnostics
+            ]
+            return _import_errors(request, person, errors, name)
+        # Kept, to put right here: each problem with its place in the file, beside its field.
+        made = copies.create_working_copy(session, person.id, data)
+        context = _copy_context(made, rulesets, False)
+        summary, context["field_errors"] = problems_by_field(exc.diagnostics, located=True)
+        context["errors"] = [{**e, "text": f"{name}: {e['text']}"} for e in summary]
+        return render(request, "compose.html", context, person=person, status_code=422)
     data = review.model_dump(mode="json", exclude_none=True)
     made = copies.create_working_copy(session, person.id, data)
     return _see(f"/compose/{made.id}")
@@ -219,6 +229,7 @@ def compose_page(
 ) -> Response:
     copy = copies.get_working_copy(session, copy_id, person.id)
     context = _copy_context(copy, rulesets, next_steps)
+    context["errors"], context["field_errors"] = problems_by_field(context["draft"].problems)
     return render(request, "compose.html", context, person=person)
 
 
@@ -332,6 +343,9 @@ def compose_item(
     item = _item(copy, item_id)
     context = _copy_context(copy, rulesets, False)
     framework = context["framework"]
+    index = copy.review["evidence"].index(item)
+    own = [p for p in context["draft"].problems if (p.path or "").startswith(f"evidence[{index}]")]
+    context["errors"], context["field_errors"] = problems_by_field(own, index)
     tagged = {
         t.get("statement"): compose_form.CONCERN
         if t.get("polarity") == "concern"
@@ -407,10 +421,7 @@ def compose_check(
     copy = copies.get_working_copy(session, copy_id, person.id)
     context = _copy_context(copy, rulesets, False)
     problems = context["draft"].problems
-    context["errors"] = [
-        {"text": f"{p.message} (at {p.path or 'the review'})", "href": "#draft-panel"}
-        for p in problems
-    ]
+    context["errors"] = [{"text": p.message, "href": "#draft-panel"} for p in problems]
     return render(request, "compose_check.html", context, person=person)
 
 
