@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,9 @@ from engine.catalogue.frameworks import Catalogue
 from engine.decide.rulesets import RuleSets
 from engine.review.body import read_review
 from service import composing, drafting
-from tests.service.conftest import Api, example
+from tests.service.conftest import Api, _in_process, example
+
+service = contextlib.contextmanager(_in_process)
 
 
 def _review() -> dict[str, Any]:
@@ -104,3 +108,13 @@ def test_the_exported_yaml_drafts_the_same_as_the_working_copy() -> None:
     assert exported.model_dump(exclude={"record", "trace"}) == working.model_dump(
         exclude={"record", "trace"}
     )
+
+
+def test_a_working_copy_outlives_a_server_restart(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'appraise.db'}"
+    with service(url) as first:
+        ann = first.key("appraiser", "Ann")
+        made = first.client.post("/working-copies", json={"review": _review()}, headers=ann)
+        copy = made.json()
+    with service(url) as again:
+        assert again.client.get(f"/working-copies/{copy['id']}", headers=ann).json() == copy

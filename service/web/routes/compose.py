@@ -124,7 +124,7 @@ async def compose_start(
         stage=stage or None,
         ruleset=values.get("ruleset") or None,
         subject=values["subject"],
-        appraiser=person.id,
+        appraiser=person.name,  # the key's name: the appraiser as the school knows them
         cycle=(values["cycle_start"], values["cycle_end"]),
     )
     made = copies.create_working_copy(session, person.id, review)
@@ -314,7 +314,7 @@ async def compose_add_evidence(
     copy = copies.get_working_copy(session, copy_id, person.id)
     review = compose_form.apply_case(copy.review, form)
     framework = rulesets.catalogue[review["framework"]]
-    recorder = str(review.get("appraiser") or person.id)
+    recorder = str(review.get("appraiser") or person.name)
     item_id = compose_form.add_evidence(review, framework, recorder, dt.date.today())
     copies.save_working_copy(session, copy_id, person.id, review)
     return _see(f"/compose/{copy_id}/evidence/{item_id}")
