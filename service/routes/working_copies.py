@@ -5,11 +5,13 @@ its own working copies: another's is a 404."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from engine.errors import NotFoundError
 from schemas.service import KeyInfo, StoredRecord
 from schemas.working_copy import WorkingCopy, WorkingCopyBody, WorkingDraft
 from service import composing, store
@@ -126,5 +128,6 @@ def seal_copy(sealing: Sealing, copy_id: str, caller: KeyInfo) -> store.Decision
     copy = copies.get_working_copy(sealing.session, copy_id, caller.id)
     review = composing.checked_review(copy.review, sealing.rulesets.catalogue)
     row, _, _ = sealing.seal(review, caller, idempotency_key=f"working-copy:{copy_id}")
-    copies.delete_working_copy(sealing.session, copy_id, caller.id)
+    with contextlib.suppress(NotFoundError):  # a second submit, at the same time, deleted it
+        copies.delete_working_copy(sealing.session, copy_id, caller.id)
     return row

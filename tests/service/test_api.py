@@ -558,6 +558,13 @@ OPERATIONS = {
     "revoke_key",
     "create_audit",
     "get_audit",
+    "create_working_copy",
+    "list_working_copies",
+    "get_working_copy",
+    "save_working_copy",
+    "delete_working_copy",
+    "draft_working_copy",
+    "seal_working_copy",
 }
 
 

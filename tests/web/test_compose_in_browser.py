@@ -221,3 +221,19 @@ def test_composing_works_without_javascript_and_at_200_percent_zoom(
         assert "1 items, 2 statements tagged" in page.locator("main").inner_text()
     finally:
         context.close()
+
+
+def test_starting_a_review_without_a_teacher_says_so_beside_the_field(
+    page: Any, visit: Visit, sign_in: SignIn
+) -> None:
+    sign_in(page, "appraiser")
+    page.goto("/compose/new")
+    page.get_by_label("Cycle ends").fill("2025-01-01")
+    page.get_by_role("button", name="Start the review").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the teacher's pseudonymous id" in summary
+    assert "The cycle must end after it starts" in summary
+    assert page.title().startswith("Error: ")
+    visit(page, "start-errors")
+    page.get_by_role("link", name="Enter the teacher's pseudonymous id").click()
+    assert page.evaluate("document.activeElement.id") == "subject"

@@ -137,7 +137,8 @@ def _start_errors(values: dict[str, str], rulesets: RuleSets) -> list[dict[str, 
         errors.append({"text": "Choose the framework and career stage", "href": "#case"})
     ruleset = values.get("ruleset", "")
     framework_id = values.get("case", "").partition(":")[0]
-    if ruleset and rulesets.load(ruleset).framework != framework_id:
+    known = dict(ruleset_choices(rulesets))
+    if ruleset and (ruleset not in known or rulesets.load(ruleset).framework != framework_id):
         errors.append({"text": "Choose a rule set for that framework", "href": "#ruleset"})
     if not values.get("subject"):
         errors.append({"text": "Enter the teacher's pseudonymous id", "href": "#subject"})
