@@ -127,14 +127,16 @@ def _matching(group: RequirementGroup, words: list[str]) -> RequirementGroup:
 
 
 def choices(rulesets: RuleSets) -> list[tuple[str, str]]:
-    """(value, words) for each framework and stage a review can be composed for."""
+    """(value, words) for each framework and stage a review can be composed for: the stage
+    first ("MPR — Hampshire guidance"), the framework by the first part of its title."""
     found: list[tuple[str, str]] = []
     for framework_id in rulesets.catalogue:
         each = rulesets.catalogue[framework_id]
+        short = each.title.split(" — ")[0]
         if each.stages:
-            found += [(f"{each.id}:{s.id}", f"{each.title} — {s.label}") for s in each.stages]
+            found += [(f"{each.id}:{s.id}", f"{s.label} — {short}") for s in each.stages]
         else:
-            found.append((f"{each.id}:", each.title))
+            found.append((f"{each.id}:", short))
     return found
 
 
