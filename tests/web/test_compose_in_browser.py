@@ -9,8 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import pytest
 import yaml
 
+from engine.recommend.render import headline
+from schemas.recommendation import Recommendation
+from service.cli.main import main
 from tests.web.conftest import Live
 
 Visit = Callable[..., None]
@@ -55,7 +59,12 @@ def _tick(page: Any, count: int, skip: int) -> None:
 
 
 def test_an_appraiser_composes_exports_imports_and_submits(
-    page: Any, live: Live, visit: Visit, sign_in: SignIn, tmp_path: Path
+    page: Any,
+    live: Live,
+    visit: Visit,
+    sign_in: SignIn,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     sign_in(page, "appraiser")
     compose_url = _start(page, "t-browser-1")
@@ -112,6 +121,10 @@ def test_an_appraiser_composes_exports_imports_and_submits(
     download.value.save_as(exported)
     data = yaml.safe_load(exported.read_text())
     assert sum(len(item["tags"]) for item in data["evidence"]) == 3 * TAGS_PER_ITEM
+    # `appraise recommend` reads it and drafts what the panel shows.
+    main(["recommend", str(exported), "--format", "json"])
+    drafted = Recommendation.model_validate_json(capsys.readouterr().out)
+    assert headline(drafted) == _panel_headline(page)
     page.goto("/compose/import")
     page.get_by_label("A review file (YAML or JSON)").set_input_files(str(exported))
     page.get_by_role("button", name="Start from this file").click()
