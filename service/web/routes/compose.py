@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import File, Request, UploadFile
+from fastapi import Depends, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -78,6 +78,29 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+class _Form:
+    """Starlette's form data with its values as text (files are not read here)."""
+
+    def __init__(self, form: FormData) -> None:
+        self.form = form
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.form.get(key, default)
+        return value if isinstance(value, str) or value is default else default
+
+    def getlist(self, key: str) -> list[Any]:
+        return [v for v in self.form.getlist(key) if isinstance(v, str)]
+
+
+async def _form(request: Request) -> _Form:
+    """The posted form, read on the event loop, so that the handler is a plain ``def`` (on a
+    worker thread: it queries the database and drafts)."""
+    return _Form(await request.form())
+
+
+PostedForm = Annotated[_Form, Depends(_form)]
+
+
 @router.get("/compose")
 def compose_home(request: Request, session: SessionDep, person: AppraiserPerson) -> Response:
     listed = copies.list_working_copies(session, person.id)
@@ -110,11 +133,14 @@ def compose_new(request: Request, rulesets: RuleSetsDep, person: AppraiserPerson
 
 
 @router.post("/compose/new")
-async def compose_start(
-    request: Request, session: SessionDep, rulesets: RuleSetsDep, person: AppraiserPerson
+def compose_start(
+    request: Request,
+    form: PostedForm,
+    session: SessionDep,
+    rulesets: RuleSetsDep,
+    person: AppraiserPerson,
 ) -> Response:
-    form = await request.form()
-    values = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
+    values = {k: str(v).strip() for k, v in form.form.items() if isinstance(v, str)}
     errors = _start_errors(values, rulesets)
     if errors:
         return _start_form(request, rulesets, person, values, errors)
@@ -159,14 +185,14 @@ def compose_import_form(request: Request, person: AppraiserPerson) -> Response:
 
 
 @router.post("/compose/import")
-async def compose_import(
+def compose_import(
     request: Request,
     session: SessionDep,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
     review_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    body = await review_file.read() if review_file is not None else b""
+    body = review_file.file.read() if review_file is not None else b""
     name = (review_file.filename or "") if review_file is not None else ""
     kind = "application/json" if name.lower().endswith(".json") else "application/yaml"
     if not body.strip():
@@ -266,16 +292,16 @@ def _saved(
 
 
 @router.post("/compose/{copy_id}")
-async def compose_save(
+def compose_save(
     request: Request,
     copy_id: str,
+    form: PostedForm,
     session: SessionDep,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
 ) -> Response:
-    form = await request.form()
     copy = copies.get_working_copy(session, copy_id, person.id)
-    review = compose_form.apply_case(copy.review, _Form(form))
+    review = compose_form.apply_case(copy.review, form)
     back = f"/compose/{copy_id}" + _anchor(str(form.get("action") or ""))
     return _saved(request, session, rulesets, person, copy, review, back)
 
@@ -288,30 +314,15 @@ def _anchor(action: str) -> str:
     return ""
 
 
-class _Form:
-    """Starlette's form data with its values as text (files are not read here)."""
-
-    def __init__(self, form: FormData) -> None:
-        self.form = form
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = self.form.get(key, default)
-        return value if isinstance(value, str) or value is default else default
-
-    def getlist(self, key: str) -> list[Any]:
-        return [v for v in self.form.getlist(key) if isinstance(v, str)]
-
-
 @router.post("/compose/{copy_id}/evidence")
-async def compose_add_evidence(
-    request: Request,
+def compose_add_evidence(
     copy_id: str,
+    form: PostedForm,
     session: SessionDep,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
 ) -> Response:
     """Add an evidence item (after saving the main form it was pressed on); open it."""
-    form = _Form(await request.form())
     copy = copies.get_working_copy(session, copy_id, person.id)
     review = compose_form.apply_case(copy.review, form)
     framework = rulesets.catalogue[review["framework"]]
@@ -369,29 +380,28 @@ def compose_item(
 
 
 @router.post("/compose/{copy_id}/evidence/{item_id}")
-async def compose_save_item(
+def compose_save_item(
     request: Request,
     copy_id: str,
     item_id: str,
+    form: PostedForm,
     session: SessionDep,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
 ) -> Response:
-    form = await request.form()
     copy = copies.get_working_copy(session, copy_id, person.id)
     _item(copy, item_id)
-    review = compose_form.apply_item(copy.review, item_id, _Form(form))
+    review = compose_form.apply_item(copy.review, item_id, form)
     query = request.url.query
     back = f"/compose/{copy_id}/evidence/{item_id}" + (f"?{query}" if query else "")
     return _saved(request, session, rulesets, person, copy, review, back)
 
 
 @router.post("/compose/{copy_id}/evidence/{item_id}/remove")
-async def compose_remove_item(
-    request: Request, copy_id: str, item_id: str, session: SessionDep, person: AppraiserPerson
+def compose_remove_item(
+    copy_id: str, item_id: str, form: PostedForm, session: SessionDep, person: AppraiserPerson
 ) -> Response:
     """Remove an evidence item (after saving the main form it was pressed on)."""
-    form = _Form(await request.form())
     copy = copies.get_working_copy(session, copy_id, person.id)
     _item(copy, item_id)
     review = compose_form.remove_evidence(compose_form.apply_case(copy.review, form), item_id)
