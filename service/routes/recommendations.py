@@ -8,10 +8,9 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
-from engine.recommend.final_decision import check_decision
 from engine.review.body import read_review
 from schemas.service import DecisionCreate, FinalDecision, RecordSummary, Replay, StoredRecord
-from service import drafting, store
+from service import deciding, drafting, store
 from service.deps import (
     CommitsDep,
     Drafter,
@@ -274,35 +273,10 @@ def decide_recommendation(
     idempotency_key: IdempotencyKey = None,
 ) -> FinalDecision:
     row = store.get_record(session, record_id, owner=caller.id)
-    ruleset, framework = store.sealed_ruleset(session, row.ruleset_hash)
-    review = store.review_of(row)
-    label = check_decision(
-        framework,
-        row.rating,
-        decision,
-        ruleset=ruleset,
-        stage=review.stage,
-        known_evidence=[item.id for item in review.evidence],
+    final, created = deciding.record_decision(
+        session, row, decision, decided_by=caller.id, idempotency_key=idempotency_key
     )
-    final, created = store.add_decision(
-        session,
-        row,
-        decision,
-        rating_label=label,
-        decided_by=caller.id,
-        idempotency_key=idempotency_key,
-    )
-    if created:
-        log_event(
-            "decision.created",
-            id=final.id,
-            created_by=caller.id,
-            record=row.id,
-            rating=final.rating,
-            differs=final.differs,
-            reason=final.reason,
-        )
-    else:
+    if not created:
         response.status_code = 200
     return final
 
