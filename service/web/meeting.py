@@ -1,11 +1,12 @@
 """The meeting page inside the web layout: the engine's Markdown page (``service.pages``), with
 its long lists folded into ``<details>`` whose summary says how many.
 
-Folded: each stage's detail under "Stage ledger" (and, inside it, the missing statements of
-each standard), the evidence used and not used, the parameters. Everything else stays open: the
-rating, why (the causes), the ledger's table, the objectives, the next steps (what it would
-take to reach the next band), the sign-off and the decision record. Printed, every fold is open
-(``meeting-print.css``, ``meeting-print.js``); without JavaScript, ``<details>`` still opens.
+Folded: the rationale's lines after the causes, each stage's detail under "Stage ledger" (and,
+inside it, the missing statements of each standard), the evidence used and not used, the
+parameters. Open: the rating, the causes, the ledger's table, the objectives, the next steps
+(what it would take to reach the next band), the sign-off and the decision record. Printed,
+every fold is open (``meeting-print.css``, ``meeting-print.js``); without JavaScript,
+``<details>`` still opens and closes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from markupsafe import Markup, escape
 from schemas.service import StoredRecord
 from service.pages import markdown_page
 
-__all__ = ["FOLDED_SECTIONS", "meeting_html"]
+__all__ = ["FOLDED_SECTIONS", "MeetingPage", "meeting_page"]
 
 FOLDED_SECTIONS: dict[str, str] = {
     "Stage ledger": "missing statements",
@@ -28,12 +29,25 @@ FOLDED_SECTIONS: dict[str, str] = {
     "Evidence not used": "items",
     "Parameters that decided": "parameters",
 }
-"""The page's sections (its ``##`` headings) whose long parts are folded, and what the count in
-a fold's summary counts. Under "Stage ledger" the table stays open and each stage (``###``)
+"""The page's sections (its ``##`` headings) whose long parts fold, and what the count in a
+fold's summary counts. Under "Stage ledger" the table stays open and each stage (``###``)
 folds; the other sections fold whole."""
+
+WHY = "Why"
+"""The section whose list starts with the causes (left open) and goes on with the rest of the
+rationale (folded)."""
 
 # As service.pages: raw HTML in the Markdown is shown as text, every value escaped.
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    """The page as HTML (every value escaped): ``top``, the title and the draft's summary; then
+    ``rest``, from "Why" to the end, folded."""
+
+    top: Markup
+    rest: Markup
 
 
 @dataclass(frozen=True)
@@ -45,22 +59,35 @@ class _Section:
     heading: str
 
 
-def meeting_html(record: StoredRecord) -> Markup:
-    """The meeting page of ``record`` as HTML (every value escaped), its long lists folded."""
+@dataclass(frozen=True)
+class _Fold:
+    """``opening`` replaces ``skip`` tokens at ``start``; ``closing`` goes before ``end``."""
+
+    start: int
+    end: int
+    opening: str
+    closing: str = "</div></details>\n"
+    skip: int = 3  # a heading's (or a list item's line's) open, inline and close tokens
+
+
+def meeting_page(record: StoredRecord) -> MeetingPage:
+    """The meeting page of ``record``, its long lists folded."""
     tokens = _markdown.parse(markdown_page(record))
-    folds: list[tuple[int, int, str]] = []  # start, end, what the count counts
-    for section in _sections(tokens, "h2", 0, len(tokens)):
-        counted = FOLDED_SECTIONS.get(section.heading)
-        if counted is None:
-            continue
-        stages = _sections(tokens, "h3", section.start + 3, section.end)
-        if stages:
-            for stage in stages:
-                folds.append((stage.start, stage.end, counted))
-                folds += [(s, e, counted) for s, e in _nested_items(tokens, stage)]
-        else:
-            folds.append((section.start, section.end, counted))
-    html: str = _markdown.renderer.render(_folded(tokens, folds), _markdown.options, {})
+    sections = _sections(tokens, "h2", 0, len(tokens))
+    causes = sum(1 for cause in record.recommendation.causes if cause.depth == 0)
+    folds: list[_Fold] = []
+    for section in sections:
+        if section.heading == WHY:
+            folds += _rest_of_rationale(tokens, section, causes)
+        elif section.heading in FOLDED_SECTIONS:
+            folds += _section_folds(tokens, section, FOLDED_SECTIONS[section.heading])
+    split = sections[0].start if sections else len(tokens)
+    folded = _folded(tokens, folds)  # every fold is after ``split``: the tokens before stay
+    return MeetingPage(_render(folded[:split]), _render(folded[split:]))
+
+
+def _render(tokens: list[Token]) -> Markup:
+    html: str = _markdown.renderer.render(tokens, _markdown.options, {})
     return Markup(html)
 
 
@@ -76,15 +103,50 @@ def _sections(tokens: Sequence[Token], tag: str, start: int, end: int) -> list[_
     return [_Section(s, e, tokens[s + 1].content) for s, e in zip(starts, ends, strict=True)]
 
 
-def _nested_items(tokens: Sequence[Token], section: _Section) -> list[tuple[int, int]]:
-    """Each top-level list item of ``section`` that holds a list (a standard and its missing
-    statements): from its first line to its end, so its nested list folds under that line."""
-    found = []
-    for i in range(section.start, section.end):
-        token = tokens[i]
-        if token.type == "list_item_open" and token.level == 1 and _holds_list(tokens, i):
-            found.append((i + 1, _close_of(tokens, i)))
-    return found
+def _rest_of_rationale(tokens: Sequence[Token], section: _Section, causes: int) -> list[_Fold]:
+    """The section's list after its first ``causes`` items, folded apart from the causes."""
+    lists = [i for i in range(section.start, section.end) if _is_top_list(tokens[i])]
+    if not lists:
+        return []
+    close = _close_of(tokens, lists[0])
+    items = [i for i in range(lists[0], close) if _is_top_item(tokens[i])]
+    rest = items[causes:]
+    if not rest:
+        return []
+    summary = _summary("The rest of the rationale", len(rest), "points")
+    # The list is closed before the fold and opened again inside it.
+    opening = f"</ul>\n{_details(summary)}<ul>\n"
+    return [_Fold(rest[0], close + 1, opening, skip=0)]
+
+
+def _section_folds(tokens: Sequence[Token], section: _Section, counted: str) -> list[_Fold]:
+    """Each ``###`` part of the section folded, and each of its items that holds a list (a
+    standard and its missing statements); a section without parts, folded whole."""
+    parts = _sections(tokens, "h3", section.start + 3, section.end) or [section]
+    folds = []
+    for part in parts:
+        folds.append(_heading_fold(tokens, part.start, part.end, counted))
+        if part is not section:
+            folds += [
+                _heading_fold(tokens, i + 1, _close_of(tokens, i), counted)
+                for i in range(part.start, part.end)
+                if _is_top_item(tokens[i]) and _holds_list(tokens, i)
+            ]
+    return folds
+
+
+def _heading_fold(tokens: Sequence[Token], start: int, end: int, counted: str) -> _Fold:
+    """A fold whose summary is the heading (or the list item's line) at ``start``."""
+    words = _markdown.renderInline(tokens[start + 1].content)
+    return _Fold(start, end, _details(_summary(words, _count(tokens[start:end]), counted)))
+
+
+def _is_top_list(token: Token) -> bool:
+    return token.type == "bullet_list_open" and token.level == 0
+
+
+def _is_top_item(token: Token) -> bool:
+    return token.type == "list_item_open" and token.level == 1
 
 
 def _close_of(tokens: Sequence[Token], opening: int) -> int:
@@ -98,28 +160,9 @@ def _close_of(tokens: Sequence[Token], opening: int) -> int:
     )
 
 
-def _folded(tokens: list[Token], folds: list[tuple[int, int, str]]) -> list[Token]:
-    """``tokens`` with each fold's first block (a heading or a list item's line) turned into
-    the summary of a ``<details>`` that closes at the fold's end."""
-    opening = {start: counted for start, _, counted in folds}
-    closing: dict[int, int] = {}
-    for _, end, _ in folds:
-        closing[end] = closing.get(end, 0) + 1
-    out: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        out += [_html(_CLOSE)] * closing.get(i, 0)
-        if i in opening:
-            end = next(e for s, e, _ in folds if s == i)
-            summary = _inline_html(tokens[i + 1])
-            count = _count(tokens[i:end])
-            out.append(_html(_open(summary, _how_many(count, opening[i]))))
-            i += 3  # the heading's (or paragraph's) open, inline and close
-            continue
-        out.append(tokens[i])
-        i += 1
-    out += [_html(_CLOSE)] * closing.get(len(tokens), 0)
-    return out
+def _holds_list(tokens: Sequence[Token], item: int) -> bool:
+    """Whether the list item opened at ``item`` has a list inside."""
+    return any(t.type == "bullet_list_open" for t in tokens[item : _close_of(tokens, item)])
 
 
 def _count(tokens: Sequence[Token]) -> int:
@@ -129,39 +172,47 @@ def _count(tokens: Sequence[Token]) -> int:
     leaves = sum(1 for i in items if not _holds_list(tokens, i))
     if leaves:
         return leaves
-    body = [t.type for t in tokens]
-    if "tbody_open" not in body:
+    kinds = [t.type for t in tokens]
+    if "tbody_open" not in kinds:
         return 0
-    rows = body[body.index("tbody_open") : body.index("tbody_close")]
-    return rows.count("tr_open")
+    return kinds[kinds.index("tbody_open") : kinds.index("tbody_close")].count("tr_open")
 
 
-def _holds_list(tokens: Sequence[Token], item: int) -> bool:
-    """Whether the list item opened at ``item`` has a list inside."""
-    return any(t.type == "bullet_list_open" for t in tokens[item : _close_of(tokens, item)])
+def _folded(tokens: list[Token], folds: list[_Fold]) -> list[Token]:
+    """``tokens`` with each fold's opening in place of its first ``skip`` tokens and its
+    closing before its end."""
+    openings = {each.start: each for each in folds}
+    closings: dict[int, list[str]] = {}
+    for each in folds:
+        closings.setdefault(each.end, []).append(each.closing)
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        out += [_html(closing) for closing in closings.get(i, [])]
+        fold = openings.get(i)
+        if fold is not None:
+            out.append(_html(fold.opening))
+            i += fold.skip
+            if fold.skip:
+                continue
+        out.append(tokens[i])
+        i += 1
+    return out + [_html(closing) for closing in closings.get(len(tokens), [])]
 
 
-def _inline_html(inline: Token) -> str:
-    """A heading's or a line's words as HTML, escaped as the page's."""
-    rendered: str = _markdown.renderInline(inline.content)
-    return rendered
+def _summary(words_html: str, count: int, things: str) -> str:
+    """'ECT 1: 32 of 100 met confidently (68 missing statements)': ``words_html`` is escaped
+    HTML already; one thing is 'missing statement'."""
+    how_many = f"{count} {things[:-1] if count == 1 else things}"
+    return f'{words_html} <span class="app-fold__count">({escape(how_many)})</span>'
 
 
-def _how_many(count: int, things: str) -> str:
-    """'68 missing statements', '1 missing statement'."""
-    return f"{count} {things[:-1] if count == 1 else things}"
-
-
-_CLOSE = "</div></details>\n"
-
-
-def _open(summary: str, count: str) -> str:
-    """A GOV.UK details component's opening: ``summary`` is rendered, escaped HTML."""
+def _details(summary_html: str) -> str:
+    """A GOV.UK details component's opening, up to its text."""
     return (
         '<details class="govuk-details app-fold">'
         '<summary class="govuk-details__summary">'
-        f'<span class="govuk-details__summary-text">{summary}'
-        f' <span class="app-fold__count">({escape(count)})</span></span>'
+        f'<span class="govuk-details__summary-text">{summary_html}</span>'
         '</summary><div class="govuk-details__text">\n'
     )
 

@@ -15,7 +15,7 @@ from service.deps import SessionDep, owner_filter
 from service.pages import page_title
 from service.web.auth import ReaderPerson
 from service.web.decisions import decision_views, may_decide
-from service.web.meeting import meeting_html
+from service.web.meeting import meeting_page
 from service.web.templating import render, web_router
 
 __all__ = ["router"]
@@ -31,7 +31,7 @@ def record_page(
     view = store.record_view(session, row)
     context = {
         "title": page_title(view),
-        "body": meeting_html(view),
+        "page": meeting_page(view),
         "record": view,
         "decisions": decision_views(session, view),
         "may_decide": may_decide(person),
