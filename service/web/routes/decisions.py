@@ -106,7 +106,11 @@ def _form_page(
         "title": "Correct the final decision" if view.decisions else "Record the final decision",
         "record": view,
         "levels": [(level, scale.labels[level]) for level in scale.levels],
-        "scale_title": scale.title,
+        "scale_hint": (
+            f"On the {scale.title} scale, the one the draft is on."
+            if scale.id  # a rule set's own scale, e.g. the induction scale for an ECT
+            else "On the framework's own scale, the one the draft is on."
+        ),
         "draft_rating": frame.draft_rating,
         "draft_label": scale.label(frame.draft_rating),
         "reasons": REASON_LABELS,
