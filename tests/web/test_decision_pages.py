@@ -80,9 +80,9 @@ def test_the_meeting_page_folds_its_long_lists_and_prints_them_on_a4(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "meeting-page-a4.pdf").write_bytes(pdf)
     boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
-    assert boxes and all(
-        (round(float(w)), round(float(h))) == (596, 843) for w, h in boxes
-    ), boxes[:3]
+    assert boxes and all((round(float(w)), round(float(h))) == (596, 843) for w, h in boxes), boxes[
+        :3
+    ]
     assert len(boxes) > 3  # every missing statement printed: many pages, not one folded page
 
 
