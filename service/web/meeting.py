@@ -5,7 +5,7 @@ Folded: the rationale's lines after the causes, each stage's detail under "Stage
 inside it, the missing statements of each standard), the evidence used and not used, the
 parameters. Open: the rating, the causes, the ledger's table, the objectives, the next steps
 (what it would take to reach the next band), the sign-off and the decision record. Printed,
-every fold is open (``meeting-print.css``, ``meeting-print.js``); without JavaScript,
+every fold is open (``meeting.css``, ``meeting-print.js``); without JavaScript,
 ``<details>`` still opens and closes.
 """
 

@@ -208,3 +208,27 @@ def test_hr_reads_the_decisions_but_cannot_decide_as_in_the_api(
     assert answer.status == 403
     assert page.get_by_role("heading", level=1).inner_text() == "You cannot do this"
     visit(page, "hr-refused")
+
+
+def test_the_folded_page_reads_without_javascript_and_at_200_percent(
+    browser: Any, live: Live, visit: Visit, sign_in: SignIn
+) -> None:
+    record = create_record(live, NOT_MET)
+    context = browser.new_context(
+        base_url=live.url, java_script_enabled=False, viewport={"width": 640, "height": 800}
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "appraiser")
+        page.goto(f"/records/{record['id']}")
+        statement = page.get_by_text(re.compile(r"^ts\.1\.1\.ect1\.2 “Develop and sustain"))
+        page.locator("summary", has_text="ECT 1: 32 of 100").click()
+        page.locator("summary", has_text=re.compile(r"^Standard 1 \(")).first.click()
+        assert statement.first.is_visible()
+        visit(page, "no-javascript-at-200-percent", axe=False)  # axe-core is a script
+        # At 200% zoom a 1280-pixel screen is 640 CSS pixels wide: nothing scrolls sideways.
+        for path in (f"/records/{record['id']}", f"/records/{record['id']}/decision"):
+            page.goto(path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 640, path
+    finally:
+        context.close()

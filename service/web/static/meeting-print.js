@@ -1,5 +1,5 @@
 // The meeting page prints with every fold open: for browsers whose print CSS cannot open a
-// closed <details> (meeting-print.css does it in Chromium), open them before printing and
+// closed <details> (meeting.css does it in Chromium), open them before printing and
 // close again after. The page reads the same without this script.
 const opened = [];
 
