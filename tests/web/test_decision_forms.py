@@ -149,10 +149,20 @@ def test_a_new_keys_secret_is_shown_once_and_never_cached(client: TestClient) ->
     assert [(k["name"], k["role"]) for k in keys if k["name"] == "Cara"] == [("Cara", "hr")]
 
 
-def test_a_key_form_with_a_bad_role_is_a_422_on_the_role(client: TestClient) -> None:
+@pytest.mark.parametrize(
+    ("name", "role", "expected"),
+    [
+        ("Cara", "owner", [("#role", "Select the key's role")]),
+        ("   ", "hr", [("#name", "Enter who or what will use the key")]),
+        ("C" * 201, "hr", [("#name", "Enter a name of 200 characters or fewer")]),
+    ],
+)
+def test_a_key_form_shows_each_problem_on_its_field(
+    client: TestClient, name: str, role: str, expected: list[tuple[str, str]]
+) -> None:
     admin, _ = new_key(client, "admin", "Ada")
     sign_in(client, admin)
-    form = {"name": "Cara", "role": "owner", "csrftoken": csrf_token(client, "/admin/keys/new")}
+    form = {"name": name, "role": role, "csrftoken": csrf_token(client, "/admin/keys/new")}
     answer = client.post("/admin/keys/new", data=form)
     assert answer.status_code == 422
-    assert errors_of(answer.text) == [("#role", "Select the key's role")]
+    assert errors_of(answer.text) == expected

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from engine.errors import NotFoundError
 from schemas.service import ROLES, KeyCreate, KeyInfo
@@ -27,6 +28,13 @@ _MESSAGES = {
     "name": "Enter who or what will use the key",
     "role": "Select the key's role",
 }
+
+
+def _message(error: ErrorDetails) -> str:
+    """A problem of the key's name or role (``KeyCreate``, as the API checks it) in words."""
+    if error["type"] == "string_too_long":
+        return "Enter a name of 200 characters or fewer"
+    return _MESSAGES[str(error["loc"][0])]
 
 
 @router.get("/admin/keys/new")
@@ -46,7 +54,7 @@ def create_key(
     try:
         new = KeyCreate.model_validate({k: v for k, v in values.items() if v})
     except ValidationError as exc:
-        errors = {str(e["loc"][0]): _MESSAGES[str(e["loc"][0])] for e in exc.errors()}
+        errors = {str(e["loc"][0]): _message(e) for e in exc.errors()}
         return _new_key_page(request, values, errors, status_code=422)
     created = store.create_key(session, new.role, new.name)
     # The secret is in this answer only: never kept, so never cached either.
