@@ -111,7 +111,7 @@ def _rest_of_rationale(tokens: Sequence[Token], section: _Section, causes: int) 
     close = _close_of(tokens, lists[0])
     items = [i for i in range(lists[0], close) if _is_top_item(tokens[i])]
     rest = items[causes:]
-    if not rest:
+    if not causes or not rest:  # without causes told apart (older records), all stays open
         return []
     summary = _summary("The rest of the rationale", len(rest), "points")
     # The list is closed before the fold and opened again inside it.
