@@ -62,7 +62,7 @@ def decision_form(
 
 
 @router.post("/records/{record_id}/decision")
-def record_decision(
+def decide(
     request: Request,
     record_id: str,
     session: SessionDep,
