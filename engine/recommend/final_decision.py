@@ -14,7 +14,7 @@ from schemas.reasons import REASON_CODES
 from schemas.ruleset import RuleSet
 from schemas.service import DecisionCreate
 
-__all__ = ["DECISION", "check_decision"]
+__all__ = ["DECISION", "check_decision", "decision_scale"]
 
 DECISION = "<decision>"
 """The file name of diagnostics about a final decision."""
@@ -34,7 +34,7 @@ def check_decision(
     framework's), differs from the draft (a status counts as differing) without a reason and a
     note, or cites evidence other than the review's items (``known_evidence``, their ids)."""
     scales = _scales(framework, ruleset)
-    own = scales.get(stage, scales[None])
+    own = _stage_scale(scales, stage)
     problems = _cited_problems(decision.evidence, known_evidence)
     if decision.rating not in own.levels:
         off = _off_scale(decision, own, scales)
@@ -49,6 +49,18 @@ def check_decision(
     if problems:
         raise InputError(problems)
     return own.labels[decision.rating]
+
+
+def decision_scale(
+    framework: Framework, ruleset: RuleSet | None = None, stage: str | None = None
+) -> OutcomeScale:
+    """The scale a final rating of this draft is given on: the one ``check_decision`` holds it
+    to (a form offers its levels)."""
+    return _stage_scale(_scales(framework, ruleset), stage)
+
+
+def _stage_scale(scales: dict[str | None, OutcomeScale], stage: str | None) -> OutcomeScale:
+    return scales.get(stage, scales[None])
 
 
 LISTED = 20

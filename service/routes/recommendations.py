@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from engine.decide.rulesets import RuleSets
-from engine.recommend.final_decision import check_decision
 from engine.review.body import read_review
 from schemas.recommendation import Recommendation
 from schemas.review import Review
@@ -23,7 +22,7 @@ from schemas.service import (
     Replay,
     StoredRecord,
 )
-from service import drafting, store
+from service import deciding, drafting, store
 from service.commits import GroupCommit
 from service.deps import (
     CommitsDep,
@@ -317,35 +316,10 @@ def decide_recommendation(
     idempotency_key: IdempotencyKey = None,
 ) -> FinalDecision:
     row = store.get_record(session, record_id, owner=caller.id)
-    ruleset, framework = store.sealed_ruleset(session, row.ruleset_hash)
-    review = store.review_of(row)
-    label = check_decision(
-        framework,
-        row.rating,
-        decision,
-        ruleset=ruleset,
-        stage=review.stage,
-        known_evidence=[item.id for item in review.evidence],
+    final, created = deciding.record_decision(
+        session, row, decision, decided_by=caller.id, idempotency_key=idempotency_key
     )
-    final, created = store.add_decision(
-        session,
-        row,
-        decision,
-        rating_label=label,
-        decided_by=caller.id,
-        idempotency_key=idempotency_key,
-    )
-    if created:
-        log_event(
-            "decision.created",
-            id=final.id,
-            created_by=caller.id,
-            record=row.id,
-            rating=final.rating,
-            differs=final.differs,
-            reason=final.reason,
-        )
-    else:
+    if not created:
         response.status_code = 200
     return final
 

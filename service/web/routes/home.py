@@ -30,7 +30,9 @@ def home(request: Request, session: SessionDep) -> Response:
         return RedirectResponse("/sign-in", status_code=303)
     if person.role == "admin":
         keys = store.list_keys(session)
-        return render(request, "home_admin.html", {"keys": keys}, person=person)
+        revoked = request.query_params.get("revoked")  # from the revoke page: say it is done
+        context = {"keys": keys, "revoked": revoked}
+        return render(request, "home_admin.html", context, person=person)
     page = store.find_records(session, owner=owner_filter(person), limit=HOME_LIMIT)
     template = "home_hr.html" if person.role == "hr" else "home_appraiser.html"
     return render(request, template, {"records": page.records}, person=person)
