@@ -54,7 +54,8 @@ def _tick(page: Any, count: int, skip: int) -> None:
     boxes = page.locator("input.app-tag__box")
     for n in range(skip, skip + count):
         box = boxes.nth(n)
-        with page.expect_response(lambda r: r.request.method == "POST" and "/evidence/" in r.url):
+        saved = f"shown={str(box.get_attribute('name')).removeprefix('tag-')}"
+        with page.expect_response(lambda r, saved=saved: saved in (r.request.post_data or "")):
             box.check()
 
 
@@ -79,7 +80,8 @@ def test_an_appraiser_composes_exports_imports_and_submits(
         page.get_by_role("button", name="Add an evidence item").click()
         assert "/evidence/e" in page.url
         page.get_by_label("Note (optional)").fill(f"Visit {n + 1}: what was seen.")
-        page.get_by_label("Note (optional)").dispatch_event("change")
+        with page.expect_response(lambda r: r.request.method == "POST"):
+            page.get_by_label("Note (optional)").press("Tab")  # leaving the field saves it
         _tick(page, TAGS_PER_ITEM, skip=n * 5)
         ledgers.append(_ledger(page))
         if n == 0:
@@ -108,6 +110,10 @@ def test_an_appraiser_composes_exports_imports_and_submits(
     assert (
         page.get_by_label("What was agreed").input_value() == "Raise attainment in Year 9 writing"
     )
+    # What is missing for a stage, in the framework's words, under each standard.
+    missing = page.locator(".app-draft-panel__missing").first
+    missing.locator("summary").click()
+    assert missing.locator(".app-missing-standard").first.inner_text().startswith("Standard 1")
     visit(page, "composed")
 
     # The draft with next steps, on request.
