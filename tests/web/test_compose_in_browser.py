@@ -88,6 +88,8 @@ def test_an_appraiser_composes_exports_imports_and_submits(
             visit(page, "tagging")
         page.get_by_role("link", name="Back to the review").first.click()
     assert len(set(ledgers)) == 4, "the ledger did not change as statements were ticked"
+    panel_fits = "(p => p.scrollWidth <= p.clientWidth)(document.getElementById('draft-panel'))"
+    assert page.evaluate(panel_fits), "the draft panel scrolls sideways"
     rows = page.locator(".app-evidence-table tbody tr")
     assert rows.count() == 3
     assert [rows.nth(i).locator("td").nth(1).inner_text() for i in range(3)] == ["8", "8", "8"]
