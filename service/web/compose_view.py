@@ -30,6 +30,7 @@ __all__ = [
     "composable",
     "day_words",
     "field_of",
+    "lays_out",
     "problems_by_field",
     "ruleset_choices",
     "ruleset_title",
@@ -212,24 +213,35 @@ _UNREADABLE = {"yaml-syntax", "json-syntax", "yaml-alias"}
 def composable(
     body: bytes, problems: Sequence[Diagnostic], catalogue: Catalogue
 ) -> dict[str, Any] | None:
-    """A review file with problems, read as data when the compose page can lay it out (a
-    mapping of a known framework, its lists lists of mappings) to put them right; else None."""
+    """A review file with problems, read as data when the compose pages can lay it out, to put
+    them right there; else None."""
     if any(p.code in _UNREADABLE for p in problems):
         return None
     try:
         data = yaml.safe_load(body.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError):
         return None
-    if not isinstance(data, dict) or data.get("framework") not in set(catalogue):
-        return None
-    lists = (data.get("evidence", []), data.get("objectives", []))
-    circumstances = data.get("circumstances", {})
-    if not all(isinstance(v, list) and all(isinstance(x, dict) for x in v) for v in lists):
-        return None
-    if not isinstance(circumstances, dict) or not isinstance(data.get("conduct", {}), dict):
-        return None
-    absences = circumstances.get("absences", [])
-    if not isinstance(absences, list) or not all(isinstance(a, dict) for a in absences):
+    if not lays_out(data, catalogue):
         return None
     shaped: dict[str, Any] = json.loads(json.dumps(data, default=str))
     return shaped
+
+
+def _mappings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+def lays_out(data: Any, catalogue: Catalogue) -> bool:
+    """Whether the compose pages can lay out ``data``: a mapping of a known framework, its lists
+    lists of mappings (whatever else is wrong in it, the engine says beside the fields)."""
+    if not isinstance(data, dict) or data.get("framework") not in set(catalogue):
+        return False
+    circumstances = data.get("circumstances", {})
+    return (
+        _mappings(data.get("evidence", []))
+        and _mappings(data.get("objectives", []))
+        and isinstance(data.get("conduct", {}), dict)
+        and isinstance(circumstances, dict)
+        and _mappings(circumstances.get("absences", []))
+        and all(isinstance(item.get("tags", []), list) for item in data.get("evidence", []))
+    )

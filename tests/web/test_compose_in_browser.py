@@ -258,3 +258,18 @@ def test_starting_a_review_without_a_teacher_says_so_beside_the_field(
     visit(page, "start-errors")
     page.get_by_role("link", name="Enter the teacher's pseudonymous id").click()
     assert page.evaluate("document.activeElement.id") == "subject"
+
+
+def test_a_review_the_pages_cannot_lay_out_says_what_to_do(
+    page: Any, live: Live, visit: Visit, sign_in: SignIn
+) -> None:
+    made = httpx2.post(
+        f"{live.url}/working-copies",
+        json={"review": {"framework": "hampshire", "subject": "t-odd", "evidence": "none"}},
+        headers=live.api("appraiser"),
+    )
+    sign_in(page, "appraiser")
+    answer = page.goto(f"/compose/{made.json()['id']}")
+    assert answer.status == 422
+    assert "Download it from" in page.locator("main").inner_text()
+    visit(page, "cannot-lay-out")

@@ -44,11 +44,13 @@ from service.web.compose_view import (
     choices,
     composable,
     day_words,
+    lays_out,
     problems_by_field,
     ruleset_choices,
     ruleset_title,
     standards_to_tag,
 )
+from service.web.errors import error_page
 from service.web.templating import CSRF_FIELD, render, web_router
 
 __all__ = ["router"]
@@ -226,6 +228,15 @@ def _import_errors(
     return render(request, "compose_import.html", context, person=person, status_code=422)
 
 
+def _cannot_lay_out(request: Request, copy: WorkingCopy) -> Response:
+    """The page for a working copy (saved through the API) these pages cannot lay out."""
+    message = (
+        "This review in progress has parts these pages cannot show. Download it from "
+        f"/compose/{copy.id}/export, put it right, and start from the file again."
+    )
+    return error_page(request, 422, message)
+
+
 def _copy_context(copy: WorkingCopy, rulesets: RuleSets, next_steps: bool) -> dict[str, Any]:
     review = copy.review
     framework = rulesets.catalogue[review["framework"]]
@@ -255,6 +266,8 @@ def compose_page(
     next_steps: bool = False,
 ) -> Response:
     copy = copies.get_working_copy(session, copy_id, person.id)
+    if not lays_out(copy.review, rulesets.catalogue):
+        return _cannot_lay_out(request, copy)
     context = _copy_context(copy, rulesets, next_steps)
     context["errors"], context["field_errors"] = problems_by_field(context["draft"].problems)
     return render(request, "compose.html", context, person=person)
@@ -270,6 +283,8 @@ def compose_panel(
     next_steps: bool = False,
 ) -> Response:
     copy = copies.get_working_copy(session, copy_id, person.id)
+    if not lays_out(copy.review, rulesets.catalogue):
+        return _cannot_lay_out(request, copy)
     context = _copy_context(copy, rulesets, next_steps)
     return render(request, "partials/draft_panel.html", context, person=person)
 
@@ -301,6 +316,8 @@ def compose_save(
     person: AppraiserPerson,
 ) -> Response:
     copy = copies.get_working_copy(session, copy_id, person.id)
+    if not lays_out(copy.review, rulesets.catalogue):
+        return _cannot_lay_out(request, copy)
     review = compose_form.apply_case(copy.review, form)
     back = f"/compose/{copy_id}" + _anchor(str(form.get("action") or ""))
     return _saved(request, session, rulesets, person, copy, review, back)
@@ -316,6 +333,7 @@ def _anchor(action: str) -> str:
 
 @router.post("/compose/{copy_id}/evidence")
 def compose_add_evidence(
+    request: Request,
     copy_id: str,
     form: PostedForm,
     session: SessionDep,
@@ -324,6 +342,8 @@ def compose_add_evidence(
 ) -> Response:
     """Add an evidence item (after saving the main form it was pressed on); open it."""
     copy = copies.get_working_copy(session, copy_id, person.id)
+    if not lays_out(copy.review, rulesets.catalogue):
+        return _cannot_lay_out(request, copy)
     review = compose_form.apply_case(copy.review, form)
     framework = rulesets.catalogue[review["framework"]]
     recorder = str(review.get("appraiser") or person.name)
@@ -352,6 +372,8 @@ def compose_item(
     words: str = "",
 ) -> Response:
     copy = copies.get_working_copy(session, copy_id, person.id)
+    if not lays_out(copy.review, rulesets.catalogue):
+        return _cannot_lay_out(request, copy)
     item = _item(copy, item_id)
     context = _copy_context(copy, rulesets, False)
     framework = context["framework"]
@@ -390,6 +412,8 @@ def compose_save_item(
     person: AppraiserPerson,
 ) -> Response:
     copy = copies.get_working_copy(session, copy_id, person.id)
+    if not lays_out(copy.review, rulesets.catalogue):
+        return _cannot_lay_out(request, copy)
     _item(copy, item_id)
     review = compose_form.apply_item(copy.review, item_id, form)
     query = request.url.query
@@ -399,10 +423,18 @@ def compose_save_item(
 
 @router.post("/compose/{copy_id}/evidence/{item_id}/remove")
 def compose_remove_item(
-    copy_id: str, item_id: str, form: PostedForm, session: SessionDep, person: AppraiserPerson
+    request: Request,
+    copy_id: str,
+    item_id: str,
+    form: PostedForm,
+    session: SessionDep,
+    rulesets: RuleSetsDep,
+    person: AppraiserPerson,
 ) -> Response:
     """Remove an evidence item (after saving the main form it was pressed on)."""
     copy = copies.get_working_copy(session, copy_id, person.id)
+    if not lays_out(copy.review, rulesets.catalogue):
+        return _cannot_lay_out(request, copy)
     _item(copy, item_id)
     review = compose_form.remove_evidence(compose_form.apply_case(copy.review, form), item_id)
     copies.save_working_copy(session, copy_id, person.id, review)
@@ -430,6 +462,8 @@ def compose_check(
     person: AppraiserPerson,
 ) -> Response:
     copy = copies.get_working_copy(session, copy_id, person.id)
+    if not lays_out(copy.review, rulesets.catalogue):
+        return _cannot_lay_out(request, copy)
     context = _copy_context(copy, rulesets, False)
     problems = context["draft"].problems
     context["errors"] = [{"text": p.message, "href": "#draft-panel"} for p in problems]
