@@ -21,6 +21,8 @@ from schemas.diagnostics import Diagnostic
 
 __all__ = [
     "MAX_DEPTH",
+    "NO_LIMITS",
+    "Limits",
     "Loc",
     "Located",
     "load_yaml_file",
@@ -80,6 +82,7 @@ class Located:
 
 _UNREADABLE = object()
 _INT = "tag:yaml.org,2002:int"
+_STR = "tag:yaml.org,2002:str"
 
 
 class _Builder:
@@ -97,6 +100,8 @@ class _Builder:
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode) and node.style in ("'", '"'):
             self.located.quoted.add(loc)
+        if node.tag == _STR:  # most values: text needs no constructor
+            return node.value
         value = self._scalar(node)
         return None if value is _UNREADABLE else value
 
@@ -159,26 +164,58 @@ libyaml's event stream before anything is built: PyYAML's pure-Python scanner ta
 grows with the square of the depth (a 16 KB ``[[[…]]]`` held a worker for half a minute)."""
 
 
-def _too_deep(text: str, file: str) -> Diagnostic | None:
-    """A diagnostic where the nesting first passes ``MAX_DEPTH``; None when it does not, or when
-    the text has a syntax error first (reported by the parse that follows)."""
-    depth = 0
+@dataclass(frozen=True)
+class Limits:
+    """The most a text may hold, checked on libyaml's events before anything is built."""
+
+    values: int | None = None
+    """Scalars, mappings and sequences in all (each key counts)."""
+    keys: int | None = None
+    """Keys in one mapping."""
+
+
+NO_LIMITS = Limits()
+
+
+def _over_limits(text: str, file: str, limits: Limits) -> Diagnostic | None:
+    """A diagnostic where the nesting first passes ``MAX_DEPTH`` or the text passes ``limits``;
+    None when it does not, or when the text has a syntax error first (reported by the parse
+    that follows)."""
+    depth = values = 0
+    entries: list[int] = []  # per open collection: its keys and values so far (-1: a sequence)
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, _CLOSING):
+                depth -= 1
+                entries.pop()
+                continue
+            if not isinstance(event, _NODE):
+                continue
+            values += 1
+            if entries and entries[-1] >= 0:
+                entries[-1] += 1
+                if limits.keys is not None and entries[-1] > 2 * limits.keys:
+                    return _over(file, event, f"a mapping of more than {limits.keys} keys")
+            if limits.values is not None and values > limits.values:
+                message = f"more than {limits.values} values (keys, items and scalars)"
+                return _over(file, event, message)
             if isinstance(event, _OPENING):
                 depth += 1
+                entries.append(0 if isinstance(event, yaml.MappingStartEvent) else -1)
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                    return _nested_too_deep(file, where)
-            elif isinstance(event, _CLOSING):
-                depth -= 1
+                    return _over(file, event, f"nested more than {MAX_DEPTH} levels deep")
     except yaml.YAMLError as exc:
         # libyaml scans flow collections ahead and stops at its own limit (1,000 levels)
         # before the events reach ours: the place is where the brackets pass ours
         if "nesting depth" in str(exc):
             return _nested_too_deep(file, _where_brackets_pass(text, MAX_DEPTH))
     return None
+
+
+def _over(file: str, event: yaml.Event, message: str) -> Diagnostic:
+    mark = event.start_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Diagnostic(file=file, line=line, column=column, code="invalid-value", message=message)
 
 
 def _nested_too_deep(file: str, where: tuple[int, int]) -> Diagnostic:
@@ -201,6 +238,7 @@ def _where_brackets_pass(text: str, depth: int) -> tuple[int, int]:
 _BRACKET = re.compile(r"[\[\]{}]")
 _OPENING = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSING = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_NODE = (yaml.ScalarEvent, yaml.AliasEvent, *_OPENING)
 
 
 class _JsonCSafeLoader(yaml.CSafeLoader):
@@ -231,15 +269,18 @@ def _compose(text: str, *, json_numbers: bool) -> Node | None:
 _YAML_LOADERS = (yaml.CSafeLoader, yaml.SafeLoader)
 
 
-def load_yaml_text(text: str, file: str, *, json_numbers: bool = False) -> Located:
-    """Parse ``text``; syntax and duplicate-key problems land in ``.diagnostics``.
+def load_yaml_text(
+    text: str, file: str, *, json_numbers: bool = False, limits: Limits = NO_LIMITS
+) -> Located:
+    """Parse ``text``; syntax and duplicate-key problems land in ``.diagnostics``, as does a
+    text nested deeper than ``MAX_DEPTH`` or past ``limits`` (then nothing is built).
 
     ``json_numbers``: the text is JSON, whose numbers are numbers however they are written
     (``1e5`` too), as a JSON reader would have them."""
     located = Located(file=file, data=None)
-    too_deep = _too_deep(text, file)
-    if too_deep is not None:
-        located.diagnostics.append(too_deep)
+    over = _over_limits(text, file, limits)
+    if over is not None:
+        located.diagnostics.append(over)
         return located
     try:
         node = _compose(text, json_numbers=json_numbers)

@@ -13,13 +13,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from engine._yaml import Limits
 from engine.catalogue.frameworks import Catalogue
 from engine.errors import InputError
-from engine.review.load import parse_review, validate_review
+from engine.review.load import parse_review, resolves
 from schemas.diagnostics import Diagnostic
 from schemas.review import Review
 
-__all__ = ["BODY", "read_review"]
+__all__ = ["BODY", "BYTES_PER_VALUE", "MAX_KEYS", "body_limits", "read_review"]
 
 BODY = "<request body>"
 """The file name diagnostics about a request body carry."""
@@ -31,8 +32,26 @@ def _body_problem(code: str, message: str, line: int = 1, column: int = 1) -> In
     )
 
 
-def read_review(body: bytes, content_type: str, catalogue: Catalogue) -> Review:
-    """The review in a JSON (or YAML) body, checked against its framework; else ``InputError``."""
+MAX_KEYS = 1000
+"""Keys a mapping of a body may have; a review's have at most a dozen (8,000 unknown keys made
+8,000 problems)."""
+BYTES_PER_VALUE = 6
+"""A body may hold one value (key, item or scalar) per this many of the bytes it is allowed:
+166,666 for a million. A review of the smallest legal evidence items has one per 8 bytes
+(120,000 in a million); a body of ``[0,0,…]`` one per 2, and every one a problem."""
+
+
+def body_limits(max_body_bytes: int) -> Limits:
+    """What a body may hold when bodies may be ``max_body_bytes`` long."""
+    return Limits(values=max_body_bytes // BYTES_PER_VALUE, keys=MAX_KEYS)
+
+
+def read_review(
+    body: bytes, content_type: str, catalogue: Catalogue, *, max_body_bytes: int = 1_000_000
+) -> Review:
+    """The review in a JSON (or YAML) body, checked against its framework; else ``InputError``.
+
+    A body past ``body_limits(max_body_bytes)`` is refused, at the place it passes them."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -44,7 +63,7 @@ def read_review(body: bytes, content_type: str, catalogue: Catalogue) -> Review:
             valid = _valid_json_review(_check_json(text), catalogue)
             if valid is not None:
                 return valid
-        return parse_review(text, BODY, catalogue)
+        return parse_review(text, BODY, catalogue, limits=body_limits(max_body_bytes))
     except RecursionError:
         raise _body_problem("invalid-value", "the body is nested too deeply") from None
 
@@ -131,24 +150,20 @@ def _valid_json_review(data: Any, catalogue: Catalogue) -> Review | None:
 
     Only a body without a single problem is taken this way: any problem, and the body is read
     again with locations (``parse_review``) so the answer lists every problem with its place.
-    Both ways validate the same data with the same model and the same cross-reference checks
-    (``validate_review`` is ``check_review`` with a fast path for a review with no problem), so a
-    valid body gives the same review; this way skips locating every value of it.
+    Both ways validate the same data with the same model; ``resolves`` passes only a review the
+    located way's cross-reference checks find nothing wrong with (one it doubts takes the located
+    way, which describes its problems), so a valid body gives the same review; this way skips
+    locating every value of it.
     """
     if not isinstance(data, dict) or not isinstance(data.get("framework"), str):
         return None
     if data["framework"] not in set(catalogue):  # the catalogue's [] raises NotFound
         return None
-    framework = catalogue[data["framework"]]
     try:
         review = Review.model_validate(data)
     except ValidationError:
         return None
-    try:
-        validate_review(framework, review)  # the typed check first; the full walk if in doubt
-    except InputError:
-        return None
-    return review
+    return review if resolves(catalogue[data["framework"]], review) else None
 
 
 def _refuse_aliases(text: str) -> None:

@@ -137,9 +137,14 @@ def _review_bodies(review: Review, max_bytes: int, fmt: _Format) -> list[Hostile
             "many unknown keys",
             lambda n: {**head, **{f"k{i}": 0 for i in range(n)}},
             422,
-            "unknown-field",
+            "invalid-value",  # more keys than a mapping may have
         ),
-        made("every item a number", lambda n: {**head, "evidence": [0] * n}, 422, "wrong-type"),
+        made(
+            "every item a number",
+            lambda n: {**head, "evidence": [0] * n},
+            422,
+            "invalid-value",  # more values than a body may have
+        ),
         made(
             "every item NaN",
             lambda n: {**head, "evidence": [float("nan")] * n},
@@ -190,9 +195,9 @@ def _text_bodies(max_bytes: int) -> list[HostileBody]:
             "a repeated key, JSON",
             JSON,
             lambda n: review + '"t"' + ',"subject":"t"' * n + "}",
-            "duplicate-key",
+            "invalid-value",  # more keys than a mapping may have
         ),
-        made("a repeated key, YAML", YAML, lambda n: "subject: t\n" * n, "duplicate-key"),
+        made("a repeated key, YAML", YAML, lambda n: "subject: t\n" * n, "invalid-value"),
         made("billion laughs, YAML", YAML, _laughs, "yaml-alias"),
     ]
 
