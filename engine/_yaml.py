@@ -1,7 +1,8 @@
 """YAML loading that keeps every key's and value's position and rejects duplicate keys.
 
 A plain ``yaml.safe_load`` loses positions, so diagnostics could not say where a problem is.
-We compose the node graph ourselves and record ``path → (line, column)`` as we build data.
+We build the data from the parser's events ourselves, in one pass, recording
+``path → (line, column)`` as we go and refusing a text past its ``Limits`` where it passes them.
 """
 
 from __future__ import annotations
