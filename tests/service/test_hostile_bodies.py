@@ -102,6 +102,7 @@ def check_answer(body: HostileBody, response: httpx2.Response) -> None:
     assert len(problem["errors"]) == min(problem["count"], MAX_PROBLEMS)
 
 
+@pytest.mark.slow  # thirty bodies of a megabyte each, against a real server
 def test_hostile_bodies_are_answered_while_another_client_keeps_drafting(
     served: Served, bodies: list[HostileBody]
 ) -> None:
@@ -129,9 +130,11 @@ def test_hostile_bodies_are_answered_while_another_client_keeps_drafting(
     assert all(status == 201 for _, _, status in other.spans)
     waits = [b - a for a, b, _ in other.spans]
     assert max(waits) <= GENEROUS * baseline, (max(waits), baseline)
-    # the server answered the other client while each long hostile body was in flight
-    unanswered = [name for name, a, b in slow if answers_within(other.spans, a, b) < 2]
-    assert not unanswered
+    # the server answered the other client while each long hostile body was in flight, and
+    # more often than a server busy with one request at a time could have
+    answers = {name: answers_within(other.spans, a, b) for name, a, b in slow}
+    assert all(answers.values()), answers
+    assert sum(answers.values()) > len(answers), answers
 
 
 def test_a_422_counts_problems_past_those_it_lists(served: Served) -> None:
