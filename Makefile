@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The web pages' front-end packages (package.json), from the npm registry: never a CDN.
 NPM_STAMP := node_modules/.installed
 
-.PHONY: run test fast assets lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets bench clean chromium audit-demo
+.PHONY: run test fast assets lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets bench hostile clean chromium audit-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,12 @@ BENCH_ARGS ?=
 bench: $(STAMP) $(NPM_STAMP) chromium
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/browser_draft.py
+
+# On demand: each hostile body (at most APPRAISE_MAX_BODY_BYTES) posted to a real appraise serve
+# beside a valid review of the same size while another client drafts; fails when one takes > 1 s.
+HOSTILE_ARGS ?=
+hostile: $(STAMP)
+	cd benchmarks && PYTHONPATH=$(CURDIR) ../$(BIN)/python hostile.py $(HOSTILE_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis

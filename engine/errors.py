@@ -16,6 +16,7 @@ from typing import Any
 from schemas.diagnostics import Diagnostic
 
 __all__ = [
+    "MAX_LISTED",
     "AppraiseError",
     "CatalogueError",
     "EngineError",
@@ -32,11 +33,24 @@ class AppraiseError(Exception):
 
 
 class InputError(AppraiseError):
-    """Raised when an input has problems; ``diagnostics`` lists all of them, sorted by place."""
+    """Raised when an input has problems; ``diagnostics`` lists them, sorted by place.
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+    ``count`` is how many problems the input has: more than are listed when a body has so many
+    that only the first ``MAX_LISTED`` of each kind were described (``omitted``: the others).
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], *, omitted: int = 0) -> None:
         self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
-        super().__init__("\n".join(str(d) for d in self.diagnostics))
+        self.count = len(self.diagnostics) + omitted
+        lines = [str(d) for d in self.diagnostics[:MAX_LISTED]]
+        if self.count > len(lines):
+            lines.append(f"({self.count} problems in all; the first {len(lines)} are shown)")
+        super().__init__("\n".join(lines))
+
+
+MAX_LISTED = 1000
+"""Problems described per kind (model, references) and shown per error: a body of a million
+bytes can hold half a million problems, and describing each took seconds."""
 
 
 class CatalogueError(InputError):

@@ -270,5 +270,11 @@ class Problem(Frozen):
     detail: str = Field(description="What went wrong, in words, and what to do.")
     errors: tuple[InputProblem, ...] | None = Field(
         default=None,
-        description="422 only: every problem of the request at once, sorted by place.",
+        description="422 only: the problems of the request, sorted by place: every one, or "
+        "the first 100 when it has more.",
+    )
+    count: int | None = Field(
+        default=None,
+        description="422 only: how many problems the request has; more than errors lists when "
+        "it has over 100.",
     )

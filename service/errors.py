@@ -90,9 +90,14 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def problem_body(
-    status: int, detail: str, errors: Sequence[dict[str, object]] | None = None
+    status: int,
+    detail: str,
+    errors: Sequence[dict[str, object]] | None = None,
+    count: int | None = None,
 ) -> dict[str, object]:
-    """An RFC 9457 problem: the status's phrase as title, and the located ``errors`` of a 422."""
+    """An RFC 9457 problem: the status's phrase as title, and the located ``errors`` of a 422
+    with the ``count`` of problems the request has (more than are listed when there are many).
+    """
     body: dict[str, object] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -101,6 +106,7 @@ def problem_body(
     }
     if errors is not None:
         body["errors"] = list(errors)
+        body["count"] = len(errors) if count is None else count
     return body
 
 
@@ -109,11 +115,12 @@ def problem_response(
     detail: str,
     *,
     errors: Sequence[dict[str, object]] | None = None,
+    count: int | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """Every error the service answers, in one shape (``schemas.service.Problem``)."""
     return JSONResponse(
-        problem_body(status, detail, errors),
+        problem_body(status, detail, errors, count),
         status_code=status,
         headers=headers,
         media_type=PROBLEM_JSON,
@@ -133,16 +140,19 @@ def input_problem(diagnostic: Diagnostic) -> dict[str, object]:
 
 
 MAX_PROBLEMS = 100
-"""The most problems a 422 lists (8,000 made a 1.4 MB answer); ``detail`` says how many."""
+"""The most problems a 422 lists (8,000 made a 1.4 MB answer); ``count`` says how many."""
 
 
-def _unprocessable(problems: Sequence[dict[str, object]]) -> JSONResponse:
-    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    if len(problems) > MAX_PROBLEMS:
-        detail = f"The request has {count}; the first {MAX_PROBLEMS} are in errors, with places."
+def _unprocessable(problems: Sequence[dict[str, object]], count: int | None = None) -> JSONResponse:
+    """A 422 listing the first ``MAX_PROBLEMS`` of ``problems``; ``count``: how many the request
+    has in all, when more than ``problems`` were found (see ``InputError.count``)."""
+    total = len(problems) if count is None else count
+    number = f"{total} problem{'s' if total != 1 else ''}"
+    if total > MAX_PROBLEMS:
+        detail = f"The request has {number}; the first {MAX_PROBLEMS} are in errors, with places."
     else:
-        detail = f"The request has {count}, each with its place in errors."
-    return problem_response(422, detail, errors=problems[:MAX_PROBLEMS])
+        detail = f"The request has {number}, each with its place in errors."
+    return problem_response(422, detail, errors=problems[:MAX_PROBLEMS], count=total)
 
 
 def _pydantic_problem(error: ErrorDetails) -> dict[str, object]:
@@ -155,7 +165,8 @@ def _pydantic_problem(error: ErrorDetails) -> dict[str, object]:
 
 async def _input_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InputError)
-    return _unprocessable([input_problem(d) for d in exc.diagnostics])
+    listed = [input_problem(d) for d in exc.diagnostics[:MAX_PROBLEMS]]
+    return _unprocessable(listed, exc.count)
 
 
 def _validation_error(

@@ -160,7 +160,7 @@ def _located_problems(
 ) -> InputError:
     file = source.ref.rsplit(":", 1)[0]
     located = load_yaml_text(raw.decode("utf-8", errors="replace"), file)
-    _, diagnostics = validate_document(CohortEntry, located)
+    _, diagnostics, _ = validate_document(CohortEntry, located)
     if isinstance(located.data, dict):
         diagnostics += _located_review_problems(located, catalogue)
         diagnostics += [
@@ -262,7 +262,7 @@ def _parse_pair(
         problems += exc.diagnostics
         review = None
     located = load_yaml_file(sidecar)
-    decision, found = validate_document(CohortDecision, located)
+    decision, found, _ = validate_document(CohortDecision, located)
     problems += found
     if review is not None:
         problems += [

@@ -28,7 +28,7 @@ def default_rules_dir() -> Path:
 def load_framework(path: Path, *, expected_id: str | None = None) -> Framework:
     """Load and check one framework file; raise ``CatalogueError`` listing every problem."""
     located = load_yaml_file(path)
-    framework, diagnostics = validate_document(Framework, located)
+    framework, diagnostics, _ = validate_document(Framework, located)
     if located.data is not None:
         diagnostics += check_framework(located)
     if expected_id and isinstance(located.data, dict):

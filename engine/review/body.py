@@ -1,7 +1,8 @@
 """Reading a review from a request body (JSON or YAML bytes) with located diagnostics.
 
 A valid JSON body takes a fast plain-JSON path; anything else is read again with locations, so
-the answer lists every problem with its place either way. Aliases in YAML are refused.
+the answer lists every problem with its place either way. Aliases in YAML are refused (one can
+expand a small body into a huge document: a review needs none), as is a body past its limits.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ import json
 import re
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from engine._yaml import Limits, check_limits
 from engine.catalogue.frameworks import Catalogue
 from engine.errors import InputError
-from engine.review.load import parse_review, validate_review
+from engine.review.load import parse_review, resolves
 from schemas.diagnostics import Diagnostic
 from schemas.review import Review
 
-__all__ = ["BODY", "read_review"]
+__all__ = ["BODY", "BYTES_PER_VALUE", "MAX_KEYS", "body_limits", "read_review"]
 
 BODY = "<request body>"
 """The file name diagnostics about a request body carry."""
@@ -31,22 +32,48 @@ def _body_problem(code: str, message: str, line: int = 1, column: int = 1) -> In
     )
 
 
-def read_review(body: bytes, content_type: str, catalogue: Catalogue) -> Review:
-    """The review in a JSON (or YAML) body, checked against its framework; else ``InputError``."""
+MAX_KEYS = 1000
+"""Keys a mapping of a body may have; a review's have at most a dozen (8,000 unknown keys made
+8,000 problems)."""
+BYTES_PER_VALUE = 6
+"""A body may hold one value (key, item or scalar) per this many of the bytes it is allowed:
+166,666 for a million. A review of the smallest legal evidence items has one per 8 bytes
+(120,000 in a million); a body of ``[0,0,…]`` one per 2, and every one a problem."""
+
+
+def body_limits(max_body_bytes: int) -> Limits:
+    """What a body may hold when bodies may be ``max_body_bytes`` long."""
+    return Limits(values=max_body_bytes // BYTES_PER_VALUE, keys=MAX_KEYS, aliases=False)
+
+
+def read_review(
+    body: bytes, content_type: str, catalogue: Catalogue, *, max_body_bytes: int = 1_000_000
+) -> Review:
+    """The review in a JSON (or YAML) body, checked against its framework; else ``InputError``.
+
+    A body past ``body_limits(max_body_bytes)`` is refused, at the place it passes them."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _body_problem("wrong-type", f"the body is not UTF-8 (byte {exc.start})") from None
+    limits = body_limits(max_body_bytes)
     try:
-        if "yaml" in content_type:
-            _refuse_aliases(text)
-        elif text.strip():
-            valid = _valid_json_review(_check_json(text), catalogue)
-            if valid is not None:
-                return valid
-        return parse_review(text, BODY, catalogue)
+        data = _check_json(text) if "yaml" not in content_type and text.strip() else None
+        _refuse_past(limits, text)
+        valid = _valid_json_review(data, catalogue) if data is not None else None
+        return valid or parse_review(text, BODY, catalogue, limits=limits)
     except RecursionError:
         raise _body_problem("invalid-value", "the body is nested too deeply") from None
+
+
+def _refuse_past(limits: Limits, text: str) -> None:
+    """A body that may hold more values than ``limits`` allow is counted on libyaml's events
+    first: building half a million values before refusing them took seconds, and the quick
+    JSON way would validate them all."""
+    if limits.values is not None and len(text) > 2 * limits.values:  # a value takes 2 bytes
+        over = check_limits(text, BODY, limits)
+        if over is not None:
+            raise InputError([over])
 
 
 class _NotPlain(Exception):
@@ -131,34 +158,17 @@ def _valid_json_review(data: Any, catalogue: Catalogue) -> Review | None:
 
     Only a body without a single problem is taken this way: any problem, and the body is read
     again with locations (``parse_review``) so the answer lists every problem with its place.
-    Both ways validate the same data with the same model and the same cross-reference checks
-    (``validate_review`` is ``check_review`` with a fast path for a review with no problem), so a
-    valid body gives the same review; this way skips locating every value of it.
+    Both ways validate the same data with the same model; ``resolves`` passes only a review the
+    located way's cross-reference checks find nothing wrong with (one it doubts takes the located
+    way, which describes its problems), so a valid body gives the same review; this way skips
+    locating every value of it.
     """
     if not isinstance(data, dict) or not isinstance(data.get("framework"), str):
         return None
     if data["framework"] not in set(catalogue):  # the catalogue's [] raises NotFound
         return None
-    framework = catalogue[data["framework"]]
     try:
         review = Review.model_validate(data)
     except ValidationError:
         return None
-    try:
-        validate_review(framework, review)  # the typed check first; the full walk if in doubt
-    except InputError:
-        return None
-    return review
-
-
-def _refuse_aliases(text: str) -> None:
-    """YAML aliases can expand a small body into a huge document: a review needs none."""
-    try:
-        # libyaml's events: PyYAML's own scanner is what a deep body made slow
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                raise _body_problem("yaml-alias", "YAML aliases are not accepted", line, column)
-    except yaml.YAMLError:
-        return  # parse_review reports the syntax error with its place
+    return review if resolves(catalogue[data["framework"]], review) else None

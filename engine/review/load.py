@@ -24,14 +24,14 @@ from engine._raw import items as _items
 from engine._raw import path_text as _path
 from engine._raw import repeated_ids
 from engine._validate import did_you_mean, validate_document
-from engine._yaml import Loc, Located, load_yaml_text, read_text
+from engine._yaml import NO_LIMITS, Limits, Loc, Located, load_yaml_text, read_text
 from engine.catalogue.tree import walk
-from engine.errors import InputError
+from engine.errors import MAX_LISTED, InputError
 from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
 from schemas.review import Review, Tag
 
-__all__ = ["check_review", "load_review", "parse_review", "validate_review"]
+__all__ = ["check_review", "load_review", "parse_review", "resolves", "validate_review"]
 
 UNLOCATED = "<review>"
 """The file name of diagnostics about a review built in code, which has no source text."""
@@ -44,15 +44,19 @@ def load_review(path: Path, catalogue: Mapping[str, Framework]) -> Review:
     return parse_review(read_text(path), str(path), catalogue)
 
 
-def parse_review(text: str, file: str, catalogue: Mapping[str, Framework]) -> Review:
-    """Parse review text (YAML, or JSON, which is YAML) and check it against its framework."""
-    located = load_yaml_text(_untab_json(text), file, json_numbers=_is_json(text))
-    review, diagnostics = validate_document(Review, located)
+def parse_review(
+    text: str, file: str, catalogue: Mapping[str, Framework], *, limits: Limits = NO_LIMITS
+) -> Review:
+    """Parse review text (YAML, or JSON, which is YAML) and check it against its framework;
+    a text past ``limits`` is refused before anything is built."""
+    located = load_yaml_text(_untab_json(text), file, json_numbers=_is_json(text), limits=limits)
+    review, diagnostics, omitted = validate_document(Review, located, limit=MAX_LISTED)
     if located.data is not None:
-        references = _cross_references(located, catalogue)
+        references, unlisted = _cross_references(located, catalogue)
         diagnostics = _unrepeated(diagnostics, references) + references
+        omitted += unlisted
     if diagnostics or review is None:
-        raise InputError(diagnostics)
+        raise InputError(diagnostics, omitted=omitted)
     return review
 
 
@@ -77,24 +81,35 @@ def _untab_json(text: str) -> str:
     return text.replace("\t", " ") if _is_json(text) else text
 
 
-def _cross_references(located: Located, catalogue: Mapping[str, Framework]) -> list[Diagnostic]:
-    """The framework's own checks when the review names a known framework."""
+def _cross_references(
+    located: Located, catalogue: Mapping[str, Framework]
+) -> tuple[list[Diagnostic], int]:
+    """The framework's own checks when the review names a known framework: the first
+    ``MAX_LISTED`` problems found, and the count of the others."""
     data = located.data
     framework_id = data.get("framework") if isinstance(data, dict) else None
     if not isinstance(framework_id, str):
-        return []
+        return [], 0
     known = list(catalogue)
     if framework_id not in known:
         message = (
             f"framework: unknown framework {framework_id!r}{did_you_mean(framework_id, known)}"
         )
-        return [located.diagnostic(("framework",), "unknown-framework", message)]
-    return check_review(catalogue[framework_id], data, located)
+        return [located.diagnostic(("framework",), "unknown-framework", message)], 0
+    checker = _Checker(catalogue[framework_id], located.diagnostic, limit=MAX_LISTED)
+    checker.run(data)
+    return checker.found, checker.omitted
+
+
+def resolves(framework: Framework, review: Review) -> bool:
+    """True when the typed review is of ``framework`` and names only its ids, each id once: a
+    quick check that passes only reviews ``check_review`` finds nothing wrong with."""
+    return review.framework == framework.id and _resolves(_known(framework), review)
 
 
 def validate_review(framework: Framework, review: Review) -> None:
     """Check a review built in code; ``InputError`` with unlocated diagnostics (line 0)."""
-    if review.framework == framework.id and _resolves(_known(framework), review):
+    if resolves(framework, review):
         return
     diagnostics = check_review(framework, review)
     if review.framework != framework.id:
@@ -216,10 +231,13 @@ MAX_SUGGESTIONS = 100
 class _Checker:
     """Collects the cross-reference problems of one review against one framework."""
 
-    def __init__(self, framework: Framework, report: Report) -> None:
+    def __init__(self, framework: Framework, report: Report, *, limit: int | None = None) -> None:
         self.framework = framework
         self.report = report
         self.found: list[Diagnostic] = []
+        self.limit = limit
+        self.omitted = 0
+        """Problems found past ``limit``: counted, not described."""
         self.statements = [s.id for s in framework.statements]
         self.statement_set = set(self.statements)
         self.nodes = [node.id for node, _ in walk(framework.standards)]
@@ -327,4 +345,7 @@ class _Checker:
         self._add(where, code, f"{_path(where)}: unknown {what} {value!r}{hint}")
 
     def _add(self, loc: Loc, code: str, message: str) -> None:
-        self.found.append(self.report(loc, code, message))
+        if self.limit is not None and len(self.found) >= self.limit:
+            self.omitted += 1
+        else:
+            self.found.append(self.report(loc, code, message))

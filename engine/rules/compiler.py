@@ -90,7 +90,7 @@ def ruleset_hash(ruleset: RuleSet, framework: Framework) -> str:
 def load_ruleset(path: Path, catalogue: Catalogue) -> tuple[RuleSet, Framework]:
     """Load and check a rule-set file; raise ``RuleSetError`` listing every problem at once."""
     located = load_yaml_file(path)
-    ruleset, diagnostics = validate_document(RuleSet, located)
+    ruleset, diagnostics, _ = validate_document(RuleSet, located)
     framework = _framework_of(located, catalogue, diagnostics)
     if ruleset is not None and framework is not None:
         diagnostics += _Checker(ruleset, framework, located).run()

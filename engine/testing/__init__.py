@@ -1,6 +1,6 @@
 """Testing rule sets: Hypothesis strategies for reviews (``from engine.testing import reviews``),
 the declared invariants, static checks, golden cases (``appraise test``) and ``appraise check``'s
-runner."""
+runner; and the hostile request bodies a service is tested and measured with."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from engine.testing.golden import (
     run_cases,
     run_suite,
 )
+from engine.testing.hostile import HostileBody, hostile_bodies
 from engine.testing.invariants import (
     DEFAULT_CHECKS,
     Checker,
@@ -66,6 +67,7 @@ __all__ = [
     "Coverage",
     "EvidenceBias",
     "Expect",
+    "HostileBody",
     "InvariantResult",
     "Mismatch",
     "Ordering",
@@ -80,6 +82,7 @@ __all__ = [
     "compare",
     "declared",
     "evidence_items",
+    "hostile_bodies",
     "load_case",
     "load_cases",
     "matcher",

@@ -180,7 +180,7 @@ def load_case(path: Path, frameworks: Mapping[str, Framework]) -> Case:
     """Read a case file and check its review against its framework; ``InputError`` lists every
     problem, located in the case file."""
     located = load_yaml_file(path)
-    case, diagnostics = validate_document(GoldenCase, located)
+    case, diagnostics, _ = validate_document(GoldenCase, located)
     review = located.data.get("review") if isinstance(located.data, dict) else None
     named = review.get("framework") if isinstance(review, dict) else None
     if isinstance(review, dict) and isinstance(named, str) and named in frameworks:

@@ -171,7 +171,12 @@ async def create_recommendation(
     # The whole draft (CPU, then the database) in one hop to a worker thread: a plain ``def``
     # handler costs a hop for the handler and another one for checking what it returned.
     def draft_and_store() -> StoredRecord | Response:
-        review = read_review(body, request.headers.get("content-type", ""), rulesets.catalogue)
+        review = read_review(
+            body,
+            request.headers.get("content-type", ""),
+            rulesets.catalogue,
+            max_body_bytes=request.app.state.settings.max_body_bytes,
+        )
         sealing = Sealing(session, rulesets, commits, request.app.state.sealed_hashes)
         row, created, recommendation = sealing.seal(
             review, caller, supersedes, idempotency_key, next_steps=next_steps

@@ -201,7 +201,9 @@ def compose_import(
         errors = [{"text": "Choose a review file (YAML or JSON)", "href": "#review_file"}]
         return _import_errors(request, person, errors)
     try:
-        review = read_review(body, kind, rulesets.catalogue)
+        review = read_review(
+            body, kind, rulesets.catalogue, max_body_bytes=request.app.state.settings.max_body_bytes
+        )
     except InputError as exc:
         data = composable(body, exc.diagnostics, rulesets.catalogue)
         if data is None:
