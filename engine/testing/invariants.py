@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -454,9 +454,19 @@ def applies(name: str, framework: Framework) -> bool:
 
 
 def run_invariant(
-    checker: Checker, name: str, *, max_examples: int = 100, seed: int = 0
+    checker: Checker,
+    name: str,
+    *,
+    max_examples: int = 100,
+    seed: int = 0,
+    aimed: Iterable[Probe] = (),
 ) -> Violation | None:
-    """Search ``max_examples`` probes for a violation of ``name``; the shrunk one, or None."""
+    """The first of the ``aimed`` probes that violates ``name`` (``engine.testing.boundaries``),
+    else the shrunk violation a search of ``max_examples`` probes finds, or None."""
+    for probe in aimed:
+        violation = checker.check(name, probe)
+        if violation is not None:
+            return violation
     budget = settings(
         max_examples=max_examples,
         database=None,
