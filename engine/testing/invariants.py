@@ -460,9 +460,11 @@ def run_invariant(
     max_examples: int = 100,
     seed: int = 0,
     aimed: Iterable[Probe] = (),
+    shrink: bool = True,
 ) -> Violation | None:
     """The first of the ``aimed`` probes that violates ``name`` (``engine.testing.boundaries``),
-    else the shrunk violation a search of ``max_examples`` probes finds, or None."""
+    else the violation a search of ``max_examples`` probes finds (shrunk unless ``shrink`` is
+    False), or None."""
     for probe in aimed:
         violation = checker.check(name, probe)
         if violation is not None:
@@ -471,7 +473,7 @@ def run_invariant(
         max_examples=max_examples,
         database=None,
         deadline=None,
-        phases=(Phase.generate, Phase.shrink),
+        phases=(Phase.generate, Phase.shrink) if shrink else (Phase.generate,),
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
     )
