@@ -464,11 +464,13 @@ def run_invariant(
 ) -> Violation | None:
     """The first of the ``aimed`` probes that violates ``name`` (``engine.testing.boundaries``),
     else the violation a search of ``max_examples`` probes finds (shrunk unless ``shrink`` is
-    False), or None."""
+    False; no search with 0), or None."""
     for probe in aimed:
         violation = checker.check(name, probe)
         if violation is not None:
             return violation
+    if max_examples < 1:
+        return None
     budget = settings(
         max_examples=max_examples,
         database=None,

@@ -101,14 +101,17 @@ def _judge(
         if not result.passed:
             return MutantResult(mutant, "killed", f"golden case {result.case.file}")
     checker = Checker(Evaluator(compiled))
+    declared = [
+        name
+        for name in INVARIANTS
+        if name in checker.settings.check and applies(name, checker.framework)
+    ]
     seeds = [case.data.review for case in cases]
-    for name in INVARIANTS:
-        if name not in checker.settings.check or not applies(name, checker.framework):
-            continue
+    for name in declared:  # the aimed probes of every invariant first: they are cheap
+        if run_invariant(checker, name, max_examples=0, aimed=aimed_probes(name, framework, seeds)):
+            return MutantResult(mutant, "killed", f"invariant {name}")
+    for name in declared:
         examples = max(1, budget // NEXT_STEP_SHARE) if name == "next-step-soundness" else budget
-        aimed = aimed_probes(name, framework, seeds)
-        if run_invariant(
-            checker, name, max_examples=examples, seed=seed, aimed=aimed, shrink=False
-        ):
+        if run_invariant(checker, name, max_examples=examples, seed=seed, shrink=False):
             return MutantResult(mutant, "killed", f"invariant {name}")
     return MutantResult(mutant, "survived")

@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 DEFAULT_MAX_EXAMPLES = 100
+DEFAULT_MUTANT_EXAMPLES = 25
+"""Every mutant that survives the golden cases is searched afresh: a quarter of the budget."""
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,9 +43,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     check.add_argument(
         "--max-examples",
         type=_positive,
-        default=DEFAULT_MAX_EXAMPLES,
-        help=f"generated reviews per invariant (default {DEFAULT_MAX_EXAMPLES}; "
-        "next-step soundness runs a tenth as many)",
+        default=None,
+        help=f"generated reviews per invariant (default {DEFAULT_MAX_EXAMPLES}, with --mutants "
+        f"{DEFAULT_MUTANT_EXAMPLES} per mutant; next-step soundness runs a tenth as many)",
     )
     check.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
     check.add_argument("--format", choices=FORMATS, default="text")
@@ -85,7 +87,7 @@ def cmd_check(args: argparse.Namespace) -> str:
     report = run_checks(
         ruleset_path(args.ruleset, catalogue),
         catalogue,
-        max_examples=args.max_examples,
+        max_examples=args.max_examples or DEFAULT_MAX_EXAMPLES,
         seed=args.seed,
     )
     renderer = {"json": render_json, "sarif": render_sarif_log}.get(args.format, render_text)
@@ -106,7 +108,7 @@ def _mutation_report(args: argparse.Namespace, catalogue: Catalogue) -> str:
     report = run_mutants(
         ruleset_path(args.ruleset, catalogue),
         catalogue,
-        max_examples=args.max_examples,
+        max_examples=args.max_examples or DEFAULT_MUTANT_EXAMPLES,
         seed=args.seed,
         jobs=args.jobs,
     )
