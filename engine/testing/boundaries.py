@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 
-from engine.catalogue.stages import ancestors
+from engine.catalogue.stages import ancestors, stage_requirement
 from engine.testing.invariants import Expect, Probe
 from schemas.framework import Framework, StandardNode
 from schemas.review import AbsencePeriod, EvidenceItem, Review, Tag
@@ -81,14 +81,21 @@ def _concern_ladder(framework: Framework, review: Review) -> list[Review]:
         return []
     standard_of = _standard_of(framework)
     by_standard: dict[str, str] = {}
-    for statement in framework.statements:
-        by_standard.setdefault(standard_of.get(statement.under, statement.under), statement.id)
+    for statement_id, under in _in_scope(framework, review.stage):
+        by_standard.setdefault(standard_of.get(under, under), statement_id)
     ladder = [_without_concerns(review)]
     for statement in list(by_standard.values())[:MAX_RUNGS]:
         ladder.append(
             _with_tag(ladder[-1], in_cycle[0], Tag(statement=statement, polarity="concern"))
         )
     return ladder
+
+
+def _in_scope(framework: Framework, stage: str | None) -> list[tuple[str, str]]:
+    """The statements (and the nodes they sit under) a review at ``stage`` is judged on."""
+    if stage is None:
+        return [(s.id, s.under) for s in framework.statements]
+    return [(r.statement, r.under) for r in stage_requirement(framework, stage).items]
 
 
 def _standard_of(framework: Framework) -> dict[str, str]:
