@@ -1,9 +1,10 @@
 """Mutation testing of a rule set: does anything notice each slip ``engine.testing.mutants`` makes?
 
 Each mutant that is not equivalent is compiled afresh (never into the compile cache) and run
-against the rule set's golden cases, then against the invariants it declares (the aimed probes
-of ``engine.testing.boundaries`` first, then the random search). The first failure kills it; a
-mutant nothing notices survives. The score is killed / (killed + survived).
+against the rule set's golden cases (those the rule set itself passes), then against the
+invariants it declares (the aimed probes of ``engine.testing.boundaries`` first, then the random
+search). The first failure kills it; a mutant nothing notices survives. The score is
+killed / (killed + survived).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from engine.testing.invariants import Checker, applies, run_invariant
 from engine.testing.mutants import Mutant, mutants
 from engine.testing.ruleset_check import NEXT_STEP_SHARE
 from schemas.framework import Framework
-from schemas.ruleset import INVARIANTS
+from schemas.ruleset import INVARIANTS, RuleSet
 
 __all__ = ["MutantResult", "MutationReport", "run_mutants"]
 
@@ -71,7 +72,7 @@ def run_mutants(
     """Generate the mutants of the rule set at ``path`` and run each against its checks."""
     ruleset, framework = load_ruleset(path, catalogue)
     found = mutants(ruleset, framework)
-    cases = _cases(path, ruleset.id, catalogue)
+    cases = _cases(path, ruleset, framework, catalogue)
     judged = [m for m in found if m.equivalent is None]
     judge = partial(_judge, framework=framework, cases=cases, budget=max_examples, seed=seed)
     if jobs > 1 and len(judged) > 1:
@@ -87,9 +88,13 @@ def run_mutants(
     return MutationReport(str(path), ruleset.id, seed, max_examples, results)
 
 
-def _cases(path: Path, ruleset_id: str, catalogue: Catalogue) -> tuple[Case, ...]:
-    cases, _unreadable = load_cases(case_files(path, ruleset_id), catalogue)
-    return tuple(cases)
+def _cases(
+    path: Path, ruleset: RuleSet, framework: Framework, catalogue: Catalogue
+) -> tuple[Case, ...]:
+    """The golden cases the rule set itself passes: one it fails would "kill" every mutant."""
+    cases, _unreadable = load_cases(case_files(path, ruleset.id), catalogue)
+    ran = run_cases(compile_ruleset(ruleset, framework), cases)
+    return tuple(result.case for result in ran if result.passed)
 
 
 def _judge(

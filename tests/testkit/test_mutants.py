@@ -11,7 +11,7 @@ from engine.catalogue.frameworks import Catalogue
 from engine.rules import compiler
 from engine.rules.compiler import load_ruleset
 from engine.testing.mutants import KINDS, Mutant, mutants
-from engine.testing.mutation_run import MutantResult, MutationReport
+from engine.testing.mutation_run import MutantResult, MutationReport, run_mutants
 
 CATALOGUE = Catalogue()
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,3 +147,13 @@ def test_equivalent_mutants_are_left_out_of_the_score(tmp_path: Path) -> None:
         1,
         4,
     )
+
+
+def test_a_golden_case_the_rule_set_fails_kills_no_mutant(tmp_path: Path) -> None:
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(DEAD_RULE, encoding="utf-8")
+    (tmp_path / "cases").mkdir()
+    case = (ROOT / "rules/hampshire/cases/03-mpr-achieved.yaml").read_text(encoding="utf-8")
+    (tmp_path / "cases" / "03.yaml").write_text(case, encoding="utf-8")  # expects stage.meets
+    report = run_mutants(path, CATALOGUE, max_examples=1)
+    assert report.results and not any(r.by.startswith("golden case") for r in report.results)
