@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The web pages' front-end packages (package.json), from the npm registry: never a CDN.
 NPM_STAMP := node_modules/.installed
 
-.PHONY: run test fast assets lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets bench hostile clean chromium audit-demo
+.PHONY: run test fast assets lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets mutants bench hostile clean chromium audit-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,15 @@ check-rulesets: $(STAMP)
 	for f in rules/*/ruleset*.yaml; do \
 		out=$$($(BIN)/appraise check "$$f" --max-examples $(CHECK_EXAMPLES)) || { echo "$$out"; exit 1; }; \
 		echo "$$f: ok"; \
+	done
+
+# Mutation testing of every shipped rule set (docs/testing-rulesets.md, "Mutation testing"): on
+# demand, never part of make test (several minutes a rule set). Fails when a score is below 90%.
+MUTANT_ARGS ?= --jobs 2 --min-score 90
+mutants: $(STAMP)
+	for f in rules/*/ruleset*.yaml; do \
+		out=$$($(BIN)/appraise check "$$f" --mutants $(MUTANT_ARGS)) || { echo "$$out"; exit 1; }; \
+		echo "$$f: $$(echo "$$out" | tail -1)"; \
 	done
 
 # On demand, never part of make test: prints a table and writes var/bench.json (~30 min; a short

@@ -133,3 +133,74 @@ def test_a_rule_that_can_never_fire_fails_the_check_but_the_invariants_still_run
     assert "never-fires: 'ratio < 0.5' contradicts 'ratio > 0.9'" in out
     assert "pass  totality" in out, "a static finding does not stop the invariants being checked"
     assert "isp.dead.example" in out and "NEVER FIRED" in out
+
+
+# --- --mutants -------------------------------------------------------------------------------
+
+TINY_MUTANTS = """\
+id: tiny
+framework: hampshire
+version: "1"
+title: Tiny rule set
+rules:
+  - id: tiny.conduct
+    description: conduct goes to a person
+    source: test
+    when: [{fact: conduct, where: [concern == true]}]
+    then: {status: needs_human_review}
+    reason: conduct
+  - id: tiny.ready
+    description: ready
+    source: test
+    when: [{fact: conduct, where: [concern == false]}]
+    then: {propose: achieved}
+    reason: ready
+resolution:
+  order: [needs_human_review, insufficient_evidence, not-met, exceptional, achieved]
+  expected: achieved
+invariants:
+  check: [totality, monotonicity]
+  order: [not-met, achieved, exceptional]
+  incomparable: [needs_human_review, insufficient_evidence]
+"""
+
+
+def tiny_ruleset(tmp_path: Path) -> str:
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(TINY_MUTANTS, encoding="utf-8")
+    return str(path)
+
+
+def test_mutants_report_survivors_and_the_score_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tiny_ruleset(tmp_path)
+    code, out, _ = check(capsys, path, "--mutants", "--max-examples", "5", "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["ruleset"] == "tiny" and report["seed"] == 0
+    by_status = {m["description"]: m["status"] for m in report["mutants"]}
+    # no golden case says what a plain review gets, and not-met for everyone breaks no invariant
+    assert by_status["rule `tiny.ready`: proposes not-met instead of achieved"] == "survived"
+    assert by_status["resolution order: exceptional before not-met (was not-met first)"] == (
+        "equivalent"
+    )
+    judged = report["killed"] + report["survived"]
+    assert report["score"] == round(100 * report["killed"] / judged, 1)
+    assert {"number", "rule", "kind", "description", "status", "by"} <= set(report["mutants"][0])
+
+
+def test_mutants_below_the_minimum_score_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tiny_ruleset(tmp_path)
+    code, out, _ = check(capsys, path, "--mutants", "--max-examples", "5", "--min-score", "99")
+    assert code == 1
+    assert "survived (nothing noticed):" in out and "rule `tiny.ready`" in out
+    assert out.rstrip().splitlines()[-1].startswith("FAILED: mutation score ")
+    code, out, _ = check(capsys, path, "--mutants", "--max-examples", "5", "--min-score", "0")
+    assert code == 0 and "mutation score " in out.rstrip().splitlines()[-1]
+
+
+def test_min_score_without_mutants_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = check(capsys, "isp", "--min-score", "90")
+    assert code == 2 and "--min-score needs --mutants" in err

@@ -15,7 +15,7 @@ import pytest
 from service.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
-HAMPSHIRE_CASES = 19
+HAMPSHIRE_CASES = 34
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -50,10 +50,10 @@ def test_a_shipped_rule_set_passes_one_line_per_case(capsys: pytest.CaptureFixtu
     code, out, _ = run(capsys, "test", "rules/isp/ruleset.yaml")
     assert code == 0, out
     lines = out.splitlines()
-    assert lines[0] == "rules/isp/ruleset.yaml (rule set isp, 8 cases)"
+    assert lines[0] == "rules/isp/ruleset.yaml (rule set isp, 14 cases)"
     assert "PASS  rules/isp/cases/01-exceeding-leading-practice.yaml" in lines
-    assert sum(line.startswith("PASS  ") for line in lines) == 8
-    assert lines[-1] == "8 passed, 0 failed"
+    assert sum(line.startswith("PASS  ") for line in lines) == 14
+    assert lines[-1] == "14 passed, 0 failed"
 
 
 def test_with_no_argument_every_shipped_rule_set(capsys: pytest.CaptureFixture[str]) -> None:

@@ -121,8 +121,11 @@ def compile_ruleset(
     ruleset: RuleSet,
     framework: Framework,
     overrides: Mapping[str, bool | int | float | str] | None = None,
+    *,
+    cache: bool = True,
 ) -> CompiledRules:
-    """Compile onto durable-rules, once per content hash (parameter overrides included)."""
+    """Compile onto durable-rules, once per content hash (parameter overrides included);
+    ``cache=False`` compiles afresh and keeps nothing (a one-off variant, e.g. a mutant)."""
     if ruleset.framework != framework.id:
         raise NotFoundError(f"rule set {ruleset.id!r} is for framework {ruleset.framework!r}")
     diagnostics = _Checker(ruleset, framework, Located(file=f"<{ruleset.id}>", data=None)).run()
@@ -133,11 +136,14 @@ def compile_ruleset(
     if overrides:
         extra = json.dumps(dict(sorted(overrides.items())), sort_keys=True)
         content_hash += "+" + hashlib.sha256(extra.encode()).hexdigest()[:16]
-    if content_hash not in _CACHE:
-        specs = [_rule_spec(rule, parameters) for rule in ruleset.rules]
-        engine = DurableRuleset(ruleset.id, specs)
-        _CACHE[content_hash] = CompiledRules(ruleset, framework, content_hash, parameters, engine)
-    return _CACHE[content_hash]
+    if content_hash in _CACHE:
+        return _CACHE[content_hash]
+    specs = [_rule_spec(rule, parameters) for rule in ruleset.rules]
+    engine = DurableRuleset(ruleset.id, specs)
+    compiled = CompiledRules(ruleset, framework, content_hash, parameters, engine)
+    if cache:
+        _CACHE[content_hash] = compiled
+    return compiled
 
 
 def _parameters(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -454,14 +454,28 @@ def applies(name: str, framework: Framework) -> bool:
 
 
 def run_invariant(
-    checker: Checker, name: str, *, max_examples: int = 100, seed: int = 0
+    checker: Checker,
+    name: str,
+    *,
+    max_examples: int = 100,
+    seed: int = 0,
+    aimed: Iterable[Probe] = (),
+    shrink: bool = True,
 ) -> Violation | None:
-    """Search ``max_examples`` probes for a violation of ``name``; the shrunk one, or None."""
+    """The first of the ``aimed`` probes that violates ``name`` (``engine.testing.boundaries``),
+    else the violation a search of ``max_examples`` probes finds (shrunk unless ``shrink`` is
+    False; no search with 0), or None."""
+    for probe in aimed:
+        violation = checker.check(name, probe)
+        if violation is not None:
+            return violation
+    if max_examples < 1:
+        return None
     budget = settings(
         max_examples=max_examples,
         database=None,
         deadline=None,
-        phases=(Phase.generate, Phase.shrink),
+        phases=(Phase.generate, Phase.shrink) if shrink else (Phase.generate,),
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
     )

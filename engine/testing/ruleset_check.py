@@ -3,6 +3,7 @@ and rule coverage."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -13,6 +14,7 @@ from engine.catalogue.frameworks import Catalogue
 from engine.decide.evaluate import Evaluator
 from engine.errors import RuleSetError
 from engine.rules.compiler import compile_ruleset, load_ruleset
+from engine.testing.boundaries import aimed_probes
 from engine.testing.golden import CaseResult, case_files, load_cases, run_cases
 from engine.testing.invariants import Checker, Violation, applies, run_invariant
 from engine.testing.static_checks import check_ruleset
@@ -94,8 +96,9 @@ def run_checks(
         return CheckReport(str(path), None, tuple(diagnostics), seed=seed)
     compiled = compile_ruleset(ruleset, framework)
     checker = Checker(Evaluator(compiled))
-    results = tuple(_run(checker, name, max_examples, seed) for name in INVARIANTS)
     cases, unreadable = load_cases(case_files(path, ruleset.id), catalogue)
+    seeds = tuple(case.data.review for case in cases)
+    results = tuple(_run(checker, name, max_examples, seed, seeds) for name in INVARIANTS)
     ran = tuple(run_cases(compiled, cases))
     golden = frozenset(rule for r in ran if r.actual for rule in r.actual.fired)
     coverage = Coverage(
@@ -110,14 +113,17 @@ def run_checks(
     return CheckReport(str(path), ruleset, tuple(diagnostics), results, coverage, seed, ran)
 
 
-def _run(checker: Checker, name: str, max_examples: int, seed: int) -> InvariantResult:
+def _run(
+    checker: Checker, name: str, max_examples: int, seed: int, seeds: Sequence[Review] = ()
+) -> InvariantResult:
     if name not in checker.settings.check:
         return InvariantResult(name, "not-declared")
     if not applies(name, checker.framework):
         return InvariantResult(name, "not-applicable")
     if name == "next-step-soundness":
         max_examples = max(1, max_examples // NEXT_STEP_SHARE)
-    violation = run_invariant(checker, name, max_examples=max_examples, seed=seed)
+    aimed = aimed_probes(name, checker.framework, seeds)
+    violation = run_invariant(checker, name, max_examples=max_examples, seed=seed, aimed=aimed)
     return InvariantResult(name, "fail" if violation else "pass", max_examples, violation)
 
 

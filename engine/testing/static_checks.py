@@ -53,7 +53,7 @@ from schemas.diagnostics import Diagnostic
 from schemas.framework import Framework
 from schemas.ruleset import Pattern, Rule, RuleSet
 
-__all__ = ["check_ruleset"]
+__all__ = ["RuleSetFacts", "check_ruleset"]
 
 _CAP = 256  # combinations of conclusions enumerated per rule before assuming they combine
 _NOUNS: dict[Vocabulary, str] = {
@@ -87,6 +87,69 @@ def check_ruleset(path: Path, catalogue: Catalogue) -> list[Diagnostic]:
     return sorted(found, key=Diagnostic.sort_key)
 
 
+class RuleSetFacts:
+    """What the reasoning proves of a rule set in memory, with its parameters at their defaults:
+    which rules can fire, which outcomes can be proposed on one review, and whether a rule's own
+    conditions admit the same facts as another version of it (``engine.testing.mutants`` uses
+    these to recognise an equivalent mutant). Every answer errs towards "can" and "differ"."""
+
+    def __init__(self, ruleset: RuleSet, framework: Framework) -> None:
+        self.ruleset = ruleset
+        self._analysis = _Analysis(ruleset, framework, Located(file=f"<{ruleset.id}>", data=None))
+        self._rules = [self._analysis._rule(i, rule) for i, rule in enumerate(ruleset.rules)]
+        by_name = self._analysis._conclusions(self._rules)
+        self._alive = self._analysis._alive(self._rules, by_name)
+
+    def can_fire(self, index: int) -> bool:
+        """False when rule ``index`` provably never fires."""
+        return index in self._alive
+
+    def may_propose_together(self, first: str, second: str) -> bool:
+        """False when no rule proposing ``first`` can fire on a review with one proposing
+        ``second`` (so their order in the resolution never matters)."""
+        ways = {
+            outcome: [
+                store
+                for r in self._rules
+                if _outcome(r.rule) == outcome
+                for store in self._alive.get(r.index, ())
+            ]
+            for outcome in (first, second)
+        }
+        return any(self._analysis._store_holds(a | b) for a in ways[first] for b in ways[second])
+
+    def same_conditions(self, index: int, other: RuleSetFacts) -> bool:
+        """True when rule ``index`` here and in ``other`` admit exactly the same facts."""
+        mine, theirs = self._rules[index], other._rules[index]
+        return mine.opaque == theirs.opaque and (
+            self._implies(mine.own, theirs.own) and self._implies(theirs.own, mine.own)
+        )
+
+    def _implies(self, given: Store, wanted: Store) -> bool:
+        """Every value allowed by ``given`` satisfies each atom of ``wanted``."""
+        space = self._analysis._space
+        return all(
+            not satisfiable(space(a.var), [*(g for g in given if g.var == a.var), _negated(a)])
+            for a in wanted
+        )
+
+
+_NEGATED = {
+    "<": ">=",
+    "<=": ">",
+    ">": "<=",
+    ">=": "<",
+    "==": "!=",
+    "!=": "==",
+    "in": "not-in",
+    "not-in": "in",
+}
+
+
+def _negated(atom: Atom) -> Atom:
+    return Atom(atom.var, _NEGATED[atom.op], atom.value)
+
+
 @dataclass(frozen=True)
 class _Condition:
     """A condition of a rule, where it is, and the atom it means (``None``: not reasoned on)."""
@@ -115,6 +178,7 @@ class _Analysed:
     index: int
     rule: Rule
     own: Store  # what its own conditions say
+    opaque: tuple[str, ...]  # its conditions not reasoned on (joins of non-numeric fields)
     needs: tuple[_Need, ...]
     dead: bool  # its own conditions cannot hold (already reported)
 
@@ -164,7 +228,8 @@ class _Analysis:
             if pattern.fact == "conclusion":
                 needs.append(self._need(ploc, mine))
         own = frozenset(c.atom for c in conditions if c.atom is not None)
-        return _Analysed(index, rule, own, tuple(needs), dead)
+        opaque = tuple(sorted(c.text for c in conditions if c.atom is None))
+        return _Analysed(index, rule, own, opaque, tuple(needs), dead)
 
     def _var(self, rule: Rule, aliases: dict[str, _Alias], alias: str, field: str) -> FieldVar:
         fact, key = aliases[alias]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from engine.catalogue.frameworks import Catalogue
 from engine.errors import NotFoundError
@@ -29,6 +30,8 @@ __all__ = [
 ]
 
 DEFAULT_MAX_EXAMPLES = 100
+DEFAULT_MUTANT_EXAMPLES = 25
+"""Every mutant that survives the golden cases is searched afresh: a quarter of the budget."""
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,12 +43,28 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     check.add_argument(
         "--max-examples",
         type=_positive,
-        default=DEFAULT_MAX_EXAMPLES,
-        help=f"generated reviews per invariant (default {DEFAULT_MAX_EXAMPLES}; "
-        "next-step soundness runs a tenth as many)",
+        default=None,
+        help=f"generated reviews per invariant (default {DEFAULT_MAX_EXAMPLES}, with --mutants "
+        f"{DEFAULT_MUTANT_EXAMPLES} per mutant; next-step soundness runs a tenth as many)",
     )
     check.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
     check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument(
+        "--mutants",
+        action="store_true",
+        help="mutation testing: make the slips an author makes and report which of them "
+        "neither a golden case nor an invariant notices, with the mutation score",
+    )
+    check.add_argument(
+        "--min-score",
+        type=float,
+        default=None,
+        metavar="PCT",
+        help="with --mutants: exit 1 when the mutation score is below PCT percent",
+    )
+    check.add_argument(
+        "--jobs", type=_positive, default=1, help="with --mutants: worker processes (default 1)"
+    )
     check.set_defaults(run=cmd_check)
 
 
@@ -61,10 +80,14 @@ def cmd_check(args: argparse.Namespace) -> str:
     from engine.testing.ruleset_check import run_checks
 
     catalogue = Catalogue(Path(args.rules) if args.rules else None)
+    if args.mutants:
+        return _mutation_report(args, catalogue)
+    if args.min_score is not None:
+        _usage("--min-score needs --mutants")
     report = run_checks(
         ruleset_path(args.ruleset, catalogue),
         catalogue,
-        max_examples=args.max_examples,
+        max_examples=args.max_examples or DEFAULT_MAX_EXAMPLES,
         seed=args.seed,
     )
     renderer = {"json": render_json, "sarif": render_sarif_log}.get(args.format, render_text)
@@ -73,6 +96,36 @@ def cmd_check(args: argparse.Namespace) -> str:
         print(output)
         raise SystemExit(1)
     return output
+
+
+def _mutation_report(args: argparse.Namespace, catalogue: Catalogue) -> str:
+    """Run the mutants; print the report and exit 1 when the score is below ``--min-score``."""
+    from engine.testing.mutation_run import run_mutants
+    from service.cli import mutants_report
+
+    if args.format == "sarif":
+        _usage("--mutants reports as text or json, not sarif")
+    report = run_mutants(
+        ruleset_path(args.ruleset, catalogue),
+        catalogue,
+        max_examples=args.max_examples or DEFAULT_MUTANT_EXAMPLES,
+        seed=args.seed,
+        jobs=args.jobs,
+    )
+    if args.format == "json":
+        output = mutants_report.render_json(report)
+    else:
+        output = mutants_report.render_text(report, args.min_score)
+    if args.min_score is not None and report.score < args.min_score:
+        print(output)
+        raise SystemExit(1)
+    return output
+
+
+def _usage(problem: str) -> NoReturn:
+    """A combination of options that cannot be used: say which, exit 2 as argparse does."""
+    print(f"appraise check: {problem}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def ruleset_path(given: str, catalogue: Catalogue) -> Path:

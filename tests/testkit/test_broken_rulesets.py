@@ -21,6 +21,8 @@ from engine.decide.rulesets import RuleSets
 from engine.facts._plan import Plan
 from engine.recommend.changes import apply_changes
 from engine.rules.compiler import compile_ruleset, load_ruleset
+from engine.testing.boundaries import aimed_probes
+from engine.testing.golden import case_files, load_cases
 from engine.testing.invariants import Checker, Violation, run_invariant
 from schemas.recommendation import Change, LedgerRow
 from schemas.review import PROTECTED_ABSENCE, EvidenceItem, Review
@@ -94,6 +96,26 @@ def test_monotonicity_catches_a_comparison_the_wrong_way_round(tmp_path: Path) -
     assert violation.variant is not None
     assert not any(t.polarity == "concern" for e in violation.review.evidence for t in e.tags)
     assert_plain_year(violation)
+
+
+def test_the_inverted_concerns_threshold_is_caught_on_every_seed(tmp_path: Path) -> None:
+    """The aimed probes (engine.testing.boundaries) cross the threshold whatever the seed."""
+    checker = checker_for(broken_copy(tmp_path, "hampshire", [CONCERNS_INVERTED]))
+    rules = ROOT / "rules" / "hampshire" / "ruleset.yaml"
+    cases, _ = load_cases(case_files(rules, "hampshire"), CATALOGUE)
+    seeds = [case.data.review for case in cases]
+    caught_on = [
+        seed
+        for seed in range(10)
+        if run_invariant(
+            checker,
+            "monotonicity",
+            max_examples=100,
+            seed=seed,
+            aimed=aimed_probes("monotonicity", checker.framework, seeds),
+        )
+    ]
+    assert caught_on == list(range(10))
 
 
 # --- cumulative stages -----------------------------------------------------------------------
