@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain, repeat
 from json.encoder import encode_basestring_ascii
 from operator import attrgetter
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from schemas.review import AbsencePeriod, Circumstances, EvidenceItem, Objective, Review
 
@@ -92,9 +92,8 @@ def _evidence(items: Sequence[EvidenceItem], plain: list[str]) -> str:
         raise _Unusual(dates)
     if not set(map(type, tags)) <= _SEQUENCES:
         raise _Unusual(tags)
-    fields = list(map(_tag_fields, chain.from_iterable(tags)))
-    plain += ("".join(ids), "".join(kinds), "".join(chain.from_iterable(fields)))
-    written = [f'{{"modality":"{m}","polarity":"{p}","statement":"{s}"}}' for m, p, s in fields]
+    written = _tags(list(map(_tag_fields, chain.from_iterable(tags))))
+    plain += ("".join(ids), "".join(kinds))
     ends = list(accumulate(map(len, tags)))
     columns = zip(
         map(dt.date.isoformat, dates),
@@ -114,6 +113,34 @@ def _evidence(items: Sequence[EvidenceItem], plain: list[str]) -> str:
             for date, eid, impact, kind, note, recorder, start, end in columns
         ]
     )
+
+
+_WRITTEN_TAGS: dict[tuple[object, object, object], str] = {}
+"""(modality, polarity, statement) → the tag written, for tags of plain strings only. Reviews
+tag the statements of a handful of frameworks, so after the first few nearly every tag is a
+lookup rather than a check and a format."""
+_TAGS_KEPT = 100_000  # then the table starts afresh rather than growing
+
+
+def _tags(fields: list[tuple[object, object, object]]) -> list[str]:
+    """Each tag's JSON, looked up by its fields or written (and kept) when new."""
+    found = list(map(_WRITTEN_TAGS.get, fields))
+    if None in found:
+        return [text or _write_tag(tag) for text, tag in zip(found, fields, strict=True)]
+    return cast(list[str], found)
+
+
+def _write_tag(fields: tuple[object, object, object]) -> str:
+    modality, polarity, statement = fields
+    if type(modality) is not str or type(polarity) is not str or type(statement) is not str:
+        raise _Unusual(fields)  # a concern without its modality, or a value of another type
+    if not _is_plain(modality + polarity + statement):
+        raise _Unusual(fields)
+    text = f'{{"modality":"{modality}","polarity":"{polarity}","statement":"{statement}"}}'
+    if len(_WRITTEN_TAGS) >= _TAGS_KEPT:
+        _WRITTEN_TAGS.clear()
+    _WRITTEN_TAGS[fields] = text
+    return text
 
 
 def _texts(values: tuple[str, ...]) -> Iterable[str]:
