@@ -8,6 +8,7 @@ import itertools
 from dataclasses import dataclass
 from functools import cached_property
 
+from engine._trusted import trusted
 from engine.decide.resolution import resolve
 from engine.facts.derive import CaseFacts, derive_facts
 from engine.review.canonical import canonical_json
@@ -93,8 +94,9 @@ class Evaluator:
 
     def trace(self, decision: Decision) -> Trace:
         """The typed trace of a decision: every firing in order with the facts it matched."""
+        # Not validated again: the rule ids are the checked rule set's, the facts the engine's.
         firings = tuple(
-            Firing(seq=f.seq, rule=f.rule, action=self._action(f.rule), matched=f.matched)
+            trusted(Firing, seq=f.seq, rule=f.rule, action=self._action(f.rule), matched=f.matched)
             for f in decision.firings
         )
         return Trace(

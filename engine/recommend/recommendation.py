@@ -10,6 +10,7 @@ from itertools import chain, groupby
 from operator import attrgetter
 
 from engine._memo import PerObject
+from engine._trusted import trusted
 from engine.catalogue.tree import TreeIndex, walk
 from engine.decide.evaluate import Decision, Evaluator, input_hash
 from engine.decide.resolution import NO_PROPOSAL
@@ -81,7 +82,8 @@ def recommend(
             "causes": why,
             "statements": _cited(wording, ledger, steps, review),
             "parameters": _parameters_used(wording, why, ledger),
-            "case": Case.model_construct(
+            "case": trusted(
+                Case,
                 appraiser=review.appraiser,
                 cycle_start=review.cycle_start,
                 cycle_end=review.cycle_end,
@@ -159,8 +161,8 @@ def _rationale(
     """The causes, the outranked proposals, a line per standard, the concerns apart, and the
     evidence not used: each line once."""
     lines = [
-        RationaleLine.model_construct(
-            text=c.text, rule=c.rule, statements=c.statements, evidence=c.evidence
+        trusted(
+            RationaleLine, text=c.text, rule=c.rule, statements=c.statements, evidence=c.evidence
         )
         for c in why
     ]
@@ -172,7 +174,7 @@ def _rationale(
         text = f"Also proposed, outranked by {wording.outranked_by}: {outcome} ({rules})."
         lines.append(RationaleLine(text=text))
     lines += _standard_lines(wording, decision.facts.statements.values())
-    lines += _concern_lines(wording, decision.facts.statements.values(), why)
+    lines += _concern_lines(wording, decision.facts.concerns, why)
     lines += [
         RationaleLine(text=f"Evidence {e.id} was not used: {e.reason}", evidence=(e.id,))
         for e in decision.facts.excluded
@@ -196,7 +198,8 @@ def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> 
         # Built without validation: the text is the framework's own (validated) words ending in
         # a full stop, the statements are framework ids, the evidence the review's ids, so
         # validating would only copy them.
-        line = RationaleLine.model_construct(
+        line = trusted(
+            RationaleLine,
             text=text + ".",
             rule=None,
             statements=tuple(map(_statement_of, met)),
@@ -207,11 +210,10 @@ def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> 
 
 
 def _concern_lines(
-    wording: _Wording, statements: Iterable[StatementFacts], why: tuple[Cause, ...]
+    wording: _Wording, concerns: tuple[StatementFacts, ...], why: tuple[Cause, ...]
 ) -> list[RationaleLine]:
-    """What the concerns on required statements did to the outcome, then a line per standard
-    citing those no cause has listed already."""
-    concerns = [f for f in statements if f.concern and f.required is not None]
+    """What the ``concerns`` on required statements did to the outcome, then a line per
+    standard citing those no cause has listed already."""
     if not concerns:
         return []
     weighed = [c for cause in why for c in cause.comparisons if "concerns" in c.field]
@@ -229,7 +231,8 @@ def _concern_lines(
         if fact.statement not in listed:
             by_standard.setdefault(fact.standard, []).append(fact)
     return [RationaleLine(text=head)] + [
-        RationaleLine.model_construct(
+        trusted(
+            RationaleLine,
             text=f"Concerns recorded in {wording.standards.get(standard, standard)}.",
             rule=None,
             statements=tuple(map(_statement_of, facts)),
@@ -249,7 +252,7 @@ def _ledger(compiled: CompiledRules, decision: Decision) -> tuple[LedgerRow, ...
         if fact is None:
             rows.append(row)
             continue
-        held_to = tuple(comparison(said, t, fact, compiled.parameters, fired=False) for t in tests)
+        held_to = tuple(comparison(said, t, fact, fired=False) for t in tests)
         rows.append(
             row.model_copy(
                 update={
