@@ -73,5 +73,5 @@ def test_what_comes_in_is_still_validated() -> None:
         Tag(statement="Not An Id", modality="confidently")
     first = review.evidence[0]
     unknown = first.model_copy(update={"tags": (Tag(statement="ts.9.9", modality="securely"),)})
-    with pytest.raises(InputError, match="unknown statement 'ts.9.9'"):
+    with pytest.raises(InputError, match=r"unknown statement 'ts\.9\.9'"):
         recommend(evaluator, review.model_copy(update={"evidence": (unknown,)}), next_steps=False)
