@@ -89,7 +89,7 @@ class Evaluator:
             return None
         outcome = scale.level_of(proposed)
         reason = render_reason(rule.reason, firing.matched, self.compiled.parameters)
-        evidence = sorted({e for fact in firing.matched.values() for e in fact.get("evidence", [])})
+        evidence = sorted(set().union(*[f.get("evidence", ()) for f in firing.matched.values()]))
         return Proposal(rule=rule.id, outcome=outcome, reason=reason, evidence=tuple(evidence))
 
     def trace(self, decision: Decision) -> Trace:

@@ -248,7 +248,7 @@ def _cause(
         head = "Threshold" if len(comparisons) == 1 else "Thresholds"
         text += f" {head}: {'; '.join(c.text for c in comparisons)}."
     details, statements = _details(plan, decision, review, firing, comparisons)
-    evidence = sorted({e for fact in firing.matched.values() for e in fact.get("evidence", ())})
+    evidence = sorted(set().union(*[fact.get("evidence", ()) for fact in firing.matched.values()]))
     # Built without validation: rule ids and conclusions come from the checked rule set, the
     # evidence from the validated review, and the texts are our own.
     return trusted(
