@@ -57,9 +57,10 @@ def _draft_step(root: Path) -> Any:
     return lambda: recommend(evaluator, review, next_steps=False)
 
 
-def worker(root: Path) -> None:
+def worker(root: Path, clock: str) -> None:
     """Read a number of calls per line from stdin; answer each with their times, as JSON."""
     step = _draft_step(root)
+    now = time.process_time if clock == "cpu" else time.perf_counter
     for _ in range(50):  # warm up: caches per rule set, imports, the allocator
         step()
     gc.collect()
@@ -67,9 +68,9 @@ def worker(root: Path) -> None:
     for line in sys.stdin:
         samples = []
         for _ in range(int(line)):
-            start = time.perf_counter()
+            start = now()
             step()
-            samples.append(time.perf_counter() - start)
+            samples.append(now() - start)
         print(json.dumps(samples), flush=True)
 
 
@@ -97,10 +98,10 @@ def ensure_baseline(commit: str, where: Path) -> Path:
 class Worker:
     """A worker process for one checkout."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, clock: str) -> None:
         env = dict(os.environ, PYTHONPATH=str(root))
         self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "ab_draft.py"), "--worker", str(root)],
+            [sys.executable, str(HERE / "ab_draft.py"), "--clock", clock, "--worker", str(root)],
             cwd=root,
             env=env,
             stdin=subprocess.PIPE,
@@ -157,20 +158,27 @@ def main() -> None:
     parser.add_argument("--base-dir", type=Path, default=Path("/tmp/ab-base"))
     parser.add_argument("--batches", type=int, default=150)
     parser.add_argument("--calls", type=int, default=20, help="drafts per batch and worker")
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="time each draft by the wall clock (as make bench does) or by the worker's CPU time "
+        "(which leaves out the time other processes had the core)",
+    )
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker.resolve())
+        worker(args.worker.resolve(), args.clock)
         return
     base_root = ensure_baseline(args.base, args.base_dir.resolve())
-    base, new = Worker(base_root), Worker(ROOT)
+    base, new = Worker(base_root, args.clock), Worker(ROOT, args.clock)
     try:
         result = compare(base, new, args.batches, args.calls)
     finally:
         base.close()
         new.close()
     print(f"baseline {args.base} ({base_root}) against this checkout ({ROOT}):")
-    print(f"  {args.batches} batches of {args.calls} drafts each, alternating")
+    print(f"  {args.batches} batches of {args.calls} drafts each, alternating; {args.clock} clock")
     print(f"  draft median: {result['base_median_ms']:.3f} ms → {result['new_median_ms']:.3f} ms")
     print(f"  ratio of the medians: {result['ratio']:.3f}")
     print(
