@@ -173,7 +173,7 @@ def _rationale(
         rules = ", ".join(p.rule for p in decision.proposals if p.outcome == outcome)
         text = f"Also proposed, outranked by {wording.outranked_by}: {outcome} ({rules})."
         lines.append(RationaleLine(text=text))
-    lines += _standard_lines(wording, decision.facts.statements.values(), decision.facts.used)
+    lines += _standard_lines(wording, decision.facts.statements.values())
     lines += _concern_lines(wording, decision.facts.concerns, why)
     lines += [
         RationaleLine(text=f"Evidence {e.id} was not used: {e.reason}", evidence=(e.id,))
@@ -182,17 +182,12 @@ def _rationale(
     return lines
 
 
-def _standard_lines(
-    wording: _Wording, statements: Iterable[StatementFacts], used: Iterable[str]
-) -> list[RationaleLine]:
+def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> list[RationaleLine]:
     """One line per standard: what was met and on what evidence (concerns have lines of their own).
 
     A case has hundreds of statements, so the work per statement is done by builtins mapped over
-    them (``filter``, ``groupby``, ``chain``), and Python runs once per standard. ``used`` is the
-    case's in-window evidence in id order, which every strength is one of: a standard's evidence
-    is picked from it in order rather than sorted.
+    them (``filter``, ``groupby``, ``chain``), and Python runs once per standard.
     """
-    ordered = tuple(dict.fromkeys(used))  # an unchecked review may repeat an id
     groups: dict[str, list[StatementFacts]] = {}
     for standard, run in groupby(filter(_required, statements), _standard_of):
         groups.setdefault(standard, []).extend(run)  # runs of one standard: few, in order
@@ -208,9 +203,7 @@ def _standard_lines(
             text=text + ".",
             rule=None,
             statements=tuple(map(_statement_of, met)),
-            evidence=tuple(
-                filter(set(chain.from_iterable(map(_strengths, met))).__contains__, ordered)
-            ),
+            evidence=tuple(sorted(set(chain.from_iterable(map(_strengths, met))))),
         )
         lines.append(line)
     return lines
