@@ -11,7 +11,7 @@ from functools import cached_property
 from engine._trusted import trusted
 from engine.decide.resolution import resolve
 from engine.facts.derive import CaseFacts, derive_facts
-from engine.review.canonical import canonical_json
+from engine.review.canonical import TagFields, canonical_json
 from engine.review.load import validate_review
 from engine.rules._durable import RawFiring
 from engine.rules.compiler import CompiledRules, render_reason
@@ -26,9 +26,10 @@ __all__ = ["Decision", "Evaluator", "input_hash"]
 _case_ids = itertools.count()
 
 
-def input_hash(review: Review) -> str:
-    """The hash of the review's canonical JSON, which seals what was evaluated."""
-    return "sha256:" + hashlib.sha256(canonical_json(review).encode("utf-8")).hexdigest()
+def input_hash(review: Review, tags: list[TagFields] | None = None) -> str:
+    """The hash of the review's canonical JSON, which seals what was evaluated; ``tags`` are
+    its ``tag_fields`` when the caller has read them already."""
+    return "sha256:" + hashlib.sha256(canonical_json(review, tags).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

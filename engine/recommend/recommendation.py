@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain, groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from engine._memo import PerObject
 from engine._trusted import trusted
@@ -18,6 +18,7 @@ from engine.facts.derive import StatementFacts
 from engine.recommend.causes import causes, comparison, ledger_tests, words
 from engine.recommend.next_steps import propose_next_steps
 from engine.recommend.render import STATUS_WORDS
+from engine.review.canonical import TagFields, tag_fields
 from engine.rules.compiler import CompiledRules
 from engine.version import ENGINE_VERSION
 from schemas.recommendation import (
@@ -41,6 +42,7 @@ def recommend(
 ) -> Recommendation:
     """Evaluate ``review`` and explain the result; the next steps are confirmed by the engine."""
     decision = evaluator.decide(review)
+    tags = tag_fields(review)  # read once for the seal and the statements cited
     compiled = evaluator.compiled
     wording = _wording(compiled)
     steps = propose_next_steps(evaluator, review, decision) if next_steps else None
@@ -69,7 +71,7 @@ def recommend(
         record=DecisionRecord(
             ruleset=compiled.ruleset.id,
             ruleset_hash=compiled.content_hash,
-            input_hash=input_hash(review),
+            input_hash=input_hash(review, tags),
             engine_version=ENGINE_VERSION,
             evaluated_at=now or dt.datetime.now(dt.UTC),
         ),
@@ -80,7 +82,7 @@ def recommend(
     return core.model_copy(
         update={
             "causes": why,
-            "statements": _cited(wording, ledger, steps, review),
+            "statements": _cited(wording, ledger, steps, tags),
             "parameters": _parameters_used(wording, why, ledger),
             "case": trusted(
                 Case,
@@ -266,17 +268,20 @@ def _ledger(compiled: CompiledRules, decision: Decision) -> tuple[LedgerRow, ...
 
 
 def _cited(
-    wording: _Wording, ledger: tuple[LedgerRow, ...], steps: NextSteps | None, review: Review
+    wording: _Wording,
+    ledger: tuple[LedgerRow, ...],
+    steps: NextSteps | None,
+    tags: list[TagFields],
 ) -> dict[str, CitedStatement]:
     """Every statement the draft or the meeting page cites, in the framework's words: those the
-    evidence tags (the rationale and the causes cite no others), the missing, the next steps'.
+    evidence ``tags`` (the rationale and the causes cite no others), the missing, the next steps'.
 
     A review's tags run to hundreds, so they are gathered by builtins mapped over them; every id
     is the framework's (the review was validated against it), so each is looked up directly.
     """
     cited = dict.fromkeys(  # first cited first
         chain(
-            map(_statement_of, chain.from_iterable(map(_tags, review.evidence))),
+            map(_statement_of_tag, tags),
             chain.from_iterable(map(_missing, ledger)),
             (c.statement for c in steps.changes if c.statement) if steps else (),
         )
@@ -295,7 +300,7 @@ def _parameters_used(
 
 _statement_of = attrgetter("statement")
 _missing = attrgetter("missing")
-_tags = attrgetter("tags")
+_statement_of_tag = itemgetter(2)  # of its (modality, polarity, statement)
 _standard_of = attrgetter("standard")
 _required = attrgetter("required")
 _met = attrgetter("met")

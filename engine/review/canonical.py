@@ -22,7 +22,7 @@ from typing import TypeVar, cast
 
 from schemas.review import AbsencePeriod, Circumstances, EvidenceItem, Objective, Review
 
-__all__ = ["canonical_json", "general_canonical_json"]
+__all__ = ["TagFields", "canonical_json", "general_canonical_json", "tag_fields"]
 
 T = TypeVar("T")
 
@@ -32,6 +32,9 @@ _PLAIN = bytes(c for c in range(0x20, 0x7F) if chr(c) not in '"\\')
 
 _item_fields = attrgetter("date", "id", "impact", "kind", "note", "recorded_by", "tags")
 _tag_fields = attrgetter("modality", "polarity", "statement")
+_tags = attrgetter("tags")
+TagFields = tuple[object, object, object]
+"""A tag's (modality, polarity, statement): strings in a validated review, anything in another."""
 
 
 class _Unusual(Exception):
@@ -43,13 +46,20 @@ def general_canonical_json(review: Review) -> str:
     return json.dumps(review.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
 
 
-def canonical_json(review: Review) -> str:
-    """The same text as ``general_canonical_json``, written from the typed model."""
+def tag_fields(review: Review) -> list[TagFields]:
+    """Every tag's (modality, polarity, statement), in the review's order: what the canonical
+    JSON writes of the tags, and what a draft cites, read once for both."""
+    return list(map(_tag_fields, chain.from_iterable(map(_tags, review.evidence))))
+
+
+def canonical_json(review: Review, tags: list[TagFields] | None = None) -> str:
+    """The same text as ``general_canonical_json``, written from the typed model; ``tags`` are
+    its ``tag_fields`` when the caller has read them already."""
     if type(review) is not Review:  # a subclass may add fields: only the model dump knows them
         return general_canonical_json(review)
     plain: list[str] = []  # every string written unescaped, checked once at the end
     try:
-        text = _review(review, plain)
+        text = _review(review, plain, tags)
         if _is_plain("".join(plain)):
             return text
     except (_Unusual, AttributeError, TypeError):
@@ -61,7 +71,7 @@ def _is_plain(text: str) -> bool:
     return text.isascii() and not text.encode("ascii").translate(None, _PLAIN)
 
 
-def _review(review: Review, plain: list[str]) -> str:
+def _review(review: Review, plain: list[str], tags: list[TagFields] | None) -> str:
     plain += (review.framework, *_optional(review.ruleset, review.stage, review.appraiser_rating))
     return (
         f'{{"appraiser":{_text(review.appraiser)},'
@@ -70,7 +80,7 @@ def _review(review: Review, plain: list[str]) -> str:
         f'"conduct":{{"concern":{_bool(review.conduct.concern)},'
         f'"note":{_text_or_null(review.conduct.note)}}},'
         f'"cycle_end":"{_date(review.cycle_end)}","cycle_start":"{_date(review.cycle_start)}",'
-        f'"evidence":[{_evidence(_seq(review.evidence), plain)}],'
+        f'"evidence":[{_evidence(_seq(review.evidence), plain, tags)}],'
         f'"framework":"{review.framework}",'
         f'"objectives":[{",".join([_objective(o, plain) for o in _seq(review.objectives)])}],'
         f'"ruleset":{_id_or_null(review.ruleset)},"stage":{_id_or_null(review.stage)},'
@@ -78,7 +88,9 @@ def _review(review: Review, plain: list[str]) -> str:
     )
 
 
-def _evidence(items: Sequence[EvidenceItem], plain: list[str]) -> str:
+def _evidence(
+    items: Sequence[EvidenceItem], plain: list[str], fields: list[TagFields] | None
+) -> str:
     """The evidence array's items: most of a review, so written column by column.
 
     Each column (dates, ids, ...; every tag's fields) is read by mapping a builtin over all the
@@ -92,7 +104,9 @@ def _evidence(items: Sequence[EvidenceItem], plain: list[str]) -> str:
         raise _Unusual(dates)
     if not set(map(type, tags)) <= _SEQUENCES:
         raise _Unusual(tags)
-    written = _tags(list(map(_tag_fields, chain.from_iterable(tags))))
+    if fields is None:
+        fields = list(map(_tag_fields, chain.from_iterable(tags)))
+    written = _written_tags(fields)
     plain += ("".join(ids), "".join(kinds))
     ends = list(accumulate(map(len, tags)))
     columns = zip(
@@ -115,14 +129,14 @@ def _evidence(items: Sequence[EvidenceItem], plain: list[str]) -> str:
     )
 
 
-_WRITTEN_TAGS: dict[tuple[object, object, object], str] = {}
+_WRITTEN_TAGS: dict[TagFields, str] = {}
 """(modality, polarity, statement) → the tag written, for tags of plain strings only. Reviews
 tag the statements of a handful of frameworks, so after the first few nearly every tag is a
 lookup rather than a check and a format."""
 _TAGS_KEPT = 100_000  # then the table starts afresh rather than growing
 
 
-def _tags(fields: list[tuple[object, object, object]]) -> list[str]:
+def _written_tags(fields: list[TagFields]) -> list[str]:
     """Each tag's JSON, looked up by its fields or written (and kept) when new."""
     found = list(map(_WRITTEN_TAGS.get, fields))
     if None in found:
@@ -130,7 +144,7 @@ def _tags(fields: list[tuple[object, object, object]]) -> list[str]:
     return cast(list[str], found)
 
 
-def _write_tag(fields: tuple[object, object, object]) -> str:
+def _write_tag(fields: TagFields) -> str:
     modality, polarity, statement = fields
     if type(modality) is not str or type(polarity) is not str or type(statement) is not str:
         raise _Unusual(fields)  # a concern without its modality, or a value of another type
