@@ -22,7 +22,7 @@ M = TypeVar("M", bound=BaseModel)
 class _Fields:
     """A model's fields in order with their defaults, and which of them are required."""
 
-    defaults: dict[str, Any]  # every field, in order; a required one's default is never used
+    defaults: dict[str, Any]  # every field, in order; a required one's is never used
     required: frozenset[str]
 
 
@@ -30,9 +30,10 @@ _known: dict[type[BaseModel], _Fields] = {}
 
 
 def _fields_of(cls: type[BaseModel]) -> _Fields:
+    """A field with a default factory has no default here: it must be given."""
     fields = cls.model_fields
-    if cls.__pydantic_post_init__ or any(f.default_factory for f in fields.values()):
-        raise TypeError(f"{cls.__name__} has a post-init or a default factory: not trusted")
+    if cls.__pydantic_post_init__:
+        raise TypeError(f"{cls.__name__} has a post-init: not trusted")
     return _Fields(
         defaults={name: f.default for name, f in fields.items()},
         required=frozenset(name for name, f in fields.items() if f.default is PydanticUndefined),
@@ -41,8 +42,8 @@ def _fields_of(cls: type[BaseModel]) -> _Fields:
 
 def trusted(cls: type[M], **values: Any) -> M:
     """What ``cls.model_construct(**values)`` makes (the defaults for the fields not given,
-    nothing validated), with less work. An unknown or a missing field is a programming error:
-    ``TypeError``."""
+    nothing validated), with less work. An unknown or a missing field (one without a default,
+    or with a default factory) is a programming error: ``TypeError``."""
     fields = _known.get(cls) or _known.setdefault(cls, _fields_of(cls))
     state = {**fields.defaults, **values}  # in field order: ``values`` adds no key
     if len(state) != len(fields.defaults) or not fields.required <= values.keys():
