@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The web pages' front-end packages (package.json), from the npm registry: never a CDN.
 NPM_STAMP := node_modules/.installed
 
-.PHONY: run test fast assets lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets mutants bench hostile clean chromium audit-demo
+.PHONY: run test fast assets lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets mutants bench hostile ab-draft clean chromium audit-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -101,6 +101,13 @@ bench: $(STAMP) $(NPM_STAMP) chromium
 HOSTILE_ARGS ?=
 hostile: $(STAMP)
 	cd benchmarks && PYTHONPATH=$(CURDIR) ../$(BIN)/python hostile.py $(HOSTILE_ARGS)
+
+# On demand: the draft (make bench's, no next steps) A/B against commit AB_BASE, paired in one run
+# (benchmarks/ab_draft.py; checks the baseline out at /tmp/ab-base when missing). Prints the ratio.
+AB_BASE ?= e71771e
+AB_ARGS ?=
+ab-draft: $(STAMP)
+	$(BIN)/python benchmarks/ab_draft.py --base $(AB_BASE) $(AB_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -8,9 +8,10 @@ import itertools
 from dataclasses import dataclass
 from functools import cached_property
 
+from engine._trusted import trusted
 from engine.decide.resolution import resolve
 from engine.facts.derive import CaseFacts, derive_facts
-from engine.review.canonical import canonical_json
+from engine.review.canonical import TagFields, canonical_json
 from engine.review.load import validate_review
 from engine.rules._durable import RawFiring
 from engine.rules.compiler import CompiledRules, render_reason
@@ -25,9 +26,10 @@ __all__ = ["Decision", "Evaluator", "input_hash"]
 _case_ids = itertools.count()
 
 
-def input_hash(review: Review) -> str:
-    """The hash of the review's canonical JSON, which seals what was evaluated."""
-    return "sha256:" + hashlib.sha256(canonical_json(review).encode("utf-8")).hexdigest()
+def input_hash(review: Review, tags: list[TagFields] | None = None) -> str:
+    """The hash of the review's canonical JSON, which seals what was evaluated; ``tags`` are
+    its ``tag_fields`` when the caller has read them already."""
+    return "sha256:" + hashlib.sha256(canonical_json(review, tags).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,14 @@ class Evaluator:
             return None
         outcome = scale.level_of(proposed)
         reason = render_reason(rule.reason, firing.matched, self.compiled.parameters)
-        evidence = sorted({e for fact in firing.matched.values() for e in fact.get("evidence", [])})
+        evidence = sorted(set().union(*[f.get("evidence", ()) for f in firing.matched.values()]))
         return Proposal(rule=rule.id, outcome=outcome, reason=reason, evidence=tuple(evidence))
 
     def trace(self, decision: Decision) -> Trace:
         """The typed trace of a decision: every firing in order with the facts it matched."""
+        # Not validated again: the rule ids are the checked rule set's, the facts the engine's.
         firings = tuple(
-            Firing(seq=f.seq, rule=f.rule, action=self._action(f.rule), matched=f.matched)
+            trusted(Firing, seq=f.seq, rule=f.rule, action=self._action(f.rule), matched=f.matched)
             for f in decision.firings
         )
         return Trace(

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from operator import attrgetter
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine._memo import PerObject
+from engine._trusted import trusted
 from engine.catalogue.tree import TreeIndex
 from engine.decide.evaluate import Decision
 from engine.facts.derive import StatementFacts
@@ -79,7 +79,6 @@ _LABELS: dict[tuple[str, str], str] = {
     ("beyond", "standards"): "standards with next-stage evidence",
     ("beyond", "source_kinds"): "kinds of source of next-stage evidence",
 }
-_concern = attrgetter("concern")
 _CONCERN_FIELDS = frozenset({"concerns", "standards_with_concerns"})
 _OBJECTIVE_FIELDS = frozenset({"met_or_better_ratio", "exceeded_ratio"})
 
@@ -102,6 +101,20 @@ class Words:
     percent: frozenset[str]  # parameters that are ratios
     units: str  # the framework's word for the nodes statements sit under, plural
     stages: Mapping[str, str]  # stage id → label
+    parameters: Mapping[str, Scalar]  # the rule set's values
+    said: dict[tuple[Test, str], _Said] = field(default_factory=dict, compare=False)
+    """Each test's words on a stage's facts, made on first use: they depend on nothing else."""
+
+
+@dataclass(frozen=True)
+class _Said:
+    """What a comparison says whatever the figure: the field in words and the threshold."""
+
+    label: str  # 'ECT 1 sub-standards met'
+    threshold: Scalar
+    percent: bool
+    fired: str  # ', at least the 60% required (`achieved_min_stage_ratio`)'
+    held: str  # ' (60% required, `achieved_min_stage_ratio`)'
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,7 @@ def _build_plan(compiled: CompiledRules) -> _Plan:
             ),
             units=f"{kinds.most_common(1)[0][0]}s",
             stages={stage.id: stage.label for stage in framework.stages},
+            parameters=compiled.parameters,
         ),
         standards={
             node.id: f"Standard {node.number} ({node.title})" if node.number else node.title
@@ -227,18 +241,18 @@ def _cause(
     rule = compiled.rule(firing.rule)
     reason = render_reason(rule.reason, firing.matched, compiled.parameters)
     comparisons = tuple(
-        comparison(plan.words, t, firing.matched[t.alias], compiled.parameters)
-        for t in plan.tests[firing.rule]
+        comparison(plan.words, t, firing.matched[t.alias]) for t in plan.tests[firing.rule]
     )
     text = reason
     if comparisons:
         head = "Threshold" if len(comparisons) == 1 else "Thresholds"
         text += f" {head}: {'; '.join(c.text for c in comparisons)}."
     details, statements = _details(plan, decision, review, firing, comparisons)
-    evidence = sorted({e for fact in firing.matched.values() for e in fact.get("evidence", ())})
+    evidence = sorted(set().union(*[fact.get("evidence", ()) for fact in firing.matched.values()]))
     # Built without validation: rule ids and conclusions come from the checked rule set, the
     # evidence from the validated review, and the texts are our own.
-    return Cause.model_construct(
+    return trusted(
+        Cause,
         rule=rule.id,
         depth=depth,
         concluded=rule.then.conclude,
@@ -251,43 +265,47 @@ def _cause(
 
 
 def comparison(
-    words: Words,
-    test: Test,
-    fact: Mapping[str, Any],
-    parameters: Mapping[str, Scalar],
-    *,
-    fired: bool = True,
+    words: Words, test: Test, fact: Mapping[str, Any], *, fired: bool = True
 ) -> Comparison:
     """``test`` on ``fact`` in words: 'standards with concerns 3, above the 1 allowed
     (`max_standards_with_concerns`)' for a condition that held when its rule ``fired``; else
     only the figure and the threshold, 'ECT 1 sub-standards met 91% (60% required,
     `achieved_min_stage_ratio`)', since the rule's operator may state a failure."""
-    figure, threshold = fact[test.field], parameters[test.parameter]
-    percent = test.parameter in words.percent
-    stage = words.stages.get(str(fact.get("stage", "")), str(fact.get("stage", "")))
+    stage = str(fact.get("stage", ""))
+    said = words.said.get((test, stage)) or _say(words, test, stage)
+    figure = fact[test.field]
+    shown = _figure(figure, said.percent)
+    return trusted(  # from the checked rule set and derived facts
+        Comparison,
+        fact=test.fact,
+        field=test.field,
+        label=said.label,
+        figure=figure,
+        operator=test.op,
+        threshold=said.threshold,
+        parameter=test.parameter,
+        percent=said.percent,
+        text=f"{said.label} {shown}{said.fired if fired else said.held}",
+    )
+
+
+def _say(words: Words, test: Test, stage: str) -> _Said:
+    """The words of ``test`` on a fact of ``stage``, kept in ``words`` for the next draft."""
+    threshold, percent = words.parameters[test.parameter], test.parameter in words.percent
     template = _LABELS.get((test.fact, test.field), f"{test.fact} {test.field.replace('_', ' ')}")
-    label = template.format(units=words.units, stage=stage)
     role = (
         "allowed" if "max" in test.parameter else "required" if "min" in test.parameter else "set"
     )
-    shown, limit = _figure(figure, percent), _figure(threshold, percent)
-    if fired:
-        text = (
-            f"{label} {shown}, {_OPERATOR_WORDS[test.op]} the {limit} {role} (`{test.parameter}`)"
-        )
-    else:
-        text = f"{label} {shown} ({limit} {role}, `{test.parameter}`)"
-    return Comparison.model_construct(  # from the checked rule set and derived facts
-        fact=test.fact,
-        field=test.field,
-        label=label,
-        figure=figure,
-        operator=test.op,
+    limit = _figure(threshold, percent)
+    said = _Said(
+        label=template.format(units=words.units, stage=words.stages.get(stage, stage)),
         threshold=threshold,
-        parameter=test.parameter,
         percent=percent,
-        text=text,
+        fired=f", {_OPERATOR_WORDS[test.op]} the {limit} {role} (`{test.parameter}`)",
+        held=f" ({limit} {role}, `{test.parameter}`)",
     )
+    words.said[test, stage] = said
+    return said
 
 
 def _figure(value: Scalar, percent: bool) -> str:
@@ -312,8 +330,7 @@ def _details(
     if fields & _OBJECTIVE_FIELDS:
         lines += [_objective_line(o) for o in review.objectives if o.outcome != "not-assessed"]
     if fields & _CONCERN_FIELDS:
-        concerns = filter(_concern, decision.facts.statements.values())  # few, found in C
-        for fact in _concerns_in_scope(concerns, firing):
+        for fact in _concerns_in_scope(decision.facts.concerns, firing):
             statements.append(fact.statement)
             lines.append(concern_line(plan.standards, plan.cited, fact))
     return tuple(lines), tuple(statements)
@@ -328,7 +345,8 @@ def _objective_line(objective: Any) -> str:
 def _concerns_in_scope(
     statements: Iterable[StatementFacts], firing: RawFiring
 ) -> list[StatementFacts]:
-    """The statements with concerns a firing counted: of its standard or level, or all."""
+    """The required statements with concerns a firing counted: of its standard or level, or
+    all of ``statements`` (the case's)."""
     scope: dict[str, str] = {}
     for fact in firing.matched.values():
         if "standard" in fact and "number" in fact:
@@ -338,9 +356,7 @@ def _concerns_in_scope(
     return [
         f
         for f in statements
-        if f.concern
-        and f.required is not None
-        and scope.get("standard", f.standard) == f.standard
+        if scope.get("standard", f.standard) == f.standard
         and scope.get("level", f.level) == f.level
     ]
 

@@ -7,9 +7,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain, groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from engine._memo import PerObject
+from engine._trusted import trusted
 from engine.catalogue.tree import TreeIndex, walk
 from engine.decide.evaluate import Decision, Evaluator, input_hash
 from engine.decide.resolution import NO_PROPOSAL
@@ -17,6 +19,7 @@ from engine.facts.derive import StatementFacts
 from engine.recommend.causes import causes, comparison, ledger_tests, words
 from engine.recommend.next_steps import propose_next_steps
 from engine.recommend.render import STATUS_WORDS
+from engine.review.canonical import TagFields, tag_fields
 from engine.rules.compiler import CompiledRules
 from engine.version import ENGINE_VERSION
 from schemas.recommendation import (
@@ -40,6 +43,7 @@ def recommend(
 ) -> Recommendation:
     """Evaluate ``review`` and explain the result; the next steps are confirmed by the engine."""
     decision = evaluator.decide(review)
+    tags = tag_fields(review)  # read once for the seal and the statements cited
     compiled = evaluator.compiled
     wording = _wording(compiled)
     steps = propose_next_steps(evaluator, review, decision) if next_steps else None
@@ -47,7 +51,12 @@ def recommend(
     why = causes(compiled, decision, review)
     ledger = _ledger(compiled, decision)
     rationale = tuple(_rationale(wording, decision, why))
-    core = Recommendation(
+    # Built without validation: every value is the engine's own, made from the checked rule set,
+    # its framework and the review validated where it came in (the seal's time is validated in
+    # the record), so validating would only check them again: ~40 µs for a draft's 270 cited
+    # statements alone, and a copy.
+    return trusted(
+        Recommendation,
         framework=evaluator.framework.id,
         ruleset=compiled.ruleset.id,
         subject=review.subject,
@@ -68,27 +77,21 @@ def recommend(
         record=DecisionRecord(
             ruleset=compiled.ruleset.id,
             ruleset_hash=compiled.content_hash,
-            input_hash=input_hash(review),
+            input_hash=input_hash(review, tags),
             engine_version=ENGINE_VERSION,
             evaluated_at=now or dt.datetime.now(dt.UTC),
         ),
-    )
-    # Added without validation: causes are built from the checked rule set and derived facts,
-    # the statements are the framework's (one table per rule set), the case the review's own,
-    # so validating would only check them again (~40 µs for a draft's 270 statements).
-    return core.model_copy(
-        update={
-            "causes": why,
-            "statements": _cited(wording, ledger, steps, review),
-            "parameters": _parameters_used(wording, why, ledger),
-            "case": Case.model_construct(
-                appraiser=review.appraiser,
-                cycle_start=review.cycle_start,
-                cycle_end=review.cycle_end,
-                objectives=review.objectives,
-                evidence=review.evidence,
-            ),
-        }
+        causes=why,
+        statements=_cited(wording, ledger, steps, tags),
+        parameters=_parameters_used(wording, why, ledger),
+        case=trusted(
+            Case,
+            appraiser=review.appraiser,
+            cycle_start=review.cycle_start,
+            cycle_end=review.cycle_end,
+            objectives=review.objectives,
+            evidence=review.evidence,
+        ),
     )
 
 
@@ -150,7 +153,8 @@ def _summary(wording: _Wording, decision: Decision) -> str:
         head = f"Draft {on}: {decision.scale.label(decision.rating)}."
     else:
         head = f"{STATUS_WORDS[decision.winner]}."
-    return f"{head} {winning[0].reason}"
+    reason = winning[0].reason  # stripped when its proposal was validated; it may be empty
+    return f"{head} {reason}" if reason else head
 
 
 def _rationale(
@@ -159,8 +163,8 @@ def _rationale(
     """The causes, the outranked proposals, a line per standard, the concerns apart, and the
     evidence not used: each line once."""
     lines = [
-        RationaleLine.model_construct(
-            text=c.text, rule=c.rule, statements=c.statements, evidence=c.evidence
+        trusted(
+            RationaleLine, text=c.text, rule=c.rule, statements=c.statements, evidence=c.evidence
         )
         for c in why
     ]
@@ -172,7 +176,7 @@ def _rationale(
         text = f"Also proposed, outranked by {wording.outranked_by}: {outcome} ({rules})."
         lines.append(RationaleLine(text=text))
     lines += _standard_lines(wording, decision.facts.statements.values())
-    lines += _concern_lines(wording, decision.facts.statements.values(), why)
+    lines += _concern_lines(wording, decision.facts.concerns, why)
     lines += [
         RationaleLine(text=f"Evidence {e.id} was not used: {e.reason}", evidence=(e.id,))
         for e in decision.facts.excluded
@@ -196,7 +200,8 @@ def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> 
         # Built without validation: the text is the framework's own (validated) words ending in
         # a full stop, the statements are framework ids, the evidence the review's ids, so
         # validating would only copy them.
-        line = RationaleLine.model_construct(
+        line = trusted(
+            RationaleLine,
             text=text + ".",
             rule=None,
             statements=tuple(map(_statement_of, met)),
@@ -207,11 +212,10 @@ def _standard_lines(wording: _Wording, statements: Iterable[StatementFacts]) -> 
 
 
 def _concern_lines(
-    wording: _Wording, statements: Iterable[StatementFacts], why: tuple[Cause, ...]
+    wording: _Wording, concerns: tuple[StatementFacts, ...], why: tuple[Cause, ...]
 ) -> list[RationaleLine]:
-    """What the concerns on required statements did to the outcome, then a line per standard
-    citing those no cause has listed already."""
-    concerns = [f for f in statements if f.concern and f.required is not None]
+    """What the ``concerns`` on required statements did to the outcome, then a line per
+    standard citing those no cause has listed already."""
     if not concerns:
         return []
     weighed = [c for cause in why for c in cause.comparisons if "concerns" in c.field]
@@ -229,7 +233,8 @@ def _concern_lines(
         if fact.statement not in listed:
             by_standard.setdefault(fact.standard, []).append(fact)
     return [RationaleLine(text=head)] + [
-        RationaleLine.model_construct(
+        trusted(
+            RationaleLine,
             text=f"Concerns recorded in {wording.standards.get(standard, standard)}.",
             rule=None,
             statements=tuple(map(_statement_of, facts)),
@@ -249,7 +254,7 @@ def _ledger(compiled: CompiledRules, decision: Decision) -> tuple[LedgerRow, ...
         if fact is None:
             rows.append(row)
             continue
-        held_to = tuple(comparison(said, t, fact, compiled.parameters, fired=False) for t in tests)
+        held_to = tuple(comparison(said, t, fact, fired=False) for t in tests)
         rows.append(
             row.model_copy(
                 update={
@@ -263,17 +268,20 @@ def _ledger(compiled: CompiledRules, decision: Decision) -> tuple[LedgerRow, ...
 
 
 def _cited(
-    wording: _Wording, ledger: tuple[LedgerRow, ...], steps: NextSteps | None, review: Review
+    wording: _Wording,
+    ledger: tuple[LedgerRow, ...],
+    steps: NextSteps | None,
+    tags: list[TagFields],
 ) -> dict[str, CitedStatement]:
     """Every statement the draft or the meeting page cites, in the framework's words: those the
-    evidence tags (the rationale and the causes cite no others), the missing, the next steps'.
+    evidence ``tags`` (the rationale and the causes cite no others), the missing, the next steps'.
 
     A review's tags run to hundreds, so they are gathered by builtins mapped over them; every id
     is the framework's (the review was validated against it), so each is looked up directly.
     """
     cited = dict.fromkeys(  # first cited first
         chain(
-            map(_statement_of, chain.from_iterable(map(_tags, review.evidence))),
+            map(_statement_of_tag, tags),
             chain.from_iterable(map(_missing, ledger)),
             (c.statement for c in steps.changes if c.statement) if steps else (),
         )
@@ -290,10 +298,17 @@ def _parameters_used(
     return tuple(p for name, p in wording.parameters.items() if name in used)
 
 
-_statement_of = attrgetter("statement")
 _missing = attrgetter("missing")
-_tags = attrgetter("tags")
-_standard_of = attrgetter("standard")
-_required = attrgetter("required")
-_met = attrgetter("met")
-_strengths = attrgetter("strengths")
+_statement_of_tag = itemgetter(2)  # of its (modality, polarity, statement)
+
+
+def _fact_field(name: str) -> itemgetter[Any]:
+    """A field of a ``StatementFacts`` by its place: a tuple index, cheaper than its name."""
+    return itemgetter(StatementFacts._fields.index(name))
+
+
+_statement_of = _fact_field("statement")
+_standard_of = _fact_field("standard")
+_required = _fact_field("required")
+_met = _fact_field("met")
+_strengths = _fact_field("strengths")

@@ -18,11 +18,11 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain, repeat
 from json.encoder import encode_basestring_ascii
 from operator import attrgetter
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from schemas.review import AbsencePeriod, Circumstances, EvidenceItem, Objective, Review
 
-__all__ = ["canonical_json", "general_canonical_json"]
+__all__ = ["TagFields", "canonical_json", "general_canonical_json", "tag_fields"]
 
 T = TypeVar("T")
 
@@ -32,6 +32,9 @@ _PLAIN = bytes(c for c in range(0x20, 0x7F) if chr(c) not in '"\\')
 
 _item_fields = attrgetter("date", "id", "impact", "kind", "note", "recorded_by", "tags")
 _tag_fields = attrgetter("modality", "polarity", "statement")
+_tags = attrgetter("tags")
+TagFields = tuple[object, object, object]
+"""A tag's (modality, polarity, statement): strings in a validated review, anything in another."""
 
 
 class _Unusual(Exception):
@@ -43,13 +46,20 @@ def general_canonical_json(review: Review) -> str:
     return json.dumps(review.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
 
 
-def canonical_json(review: Review) -> str:
-    """The same text as ``general_canonical_json``, written from the typed model."""
+def tag_fields(review: Review) -> list[TagFields]:
+    """Every tag's (modality, polarity, statement), in the review's order: what the canonical
+    JSON writes of the tags, and what a draft cites, read once for both."""
+    return list(map(_tag_fields, chain.from_iterable(map(_tags, review.evidence))))
+
+
+def canonical_json(review: Review, tags: list[TagFields] | None = None) -> str:
+    """The same text as ``general_canonical_json``, written from the typed model; ``tags`` are
+    its ``tag_fields`` when the caller has read them already."""
     if type(review) is not Review:  # a subclass may add fields: only the model dump knows them
         return general_canonical_json(review)
     plain: list[str] = []  # every string written unescaped, checked once at the end
     try:
-        text = _review(review, plain)
+        text = _review(review, plain, tags)
         if _is_plain("".join(plain)):
             return text
     except (_Unusual, AttributeError, TypeError):
@@ -61,7 +71,7 @@ def _is_plain(text: str) -> bool:
     return text.isascii() and not text.encode("ascii").translate(None, _PLAIN)
 
 
-def _review(review: Review, plain: list[str]) -> str:
+def _review(review: Review, plain: list[str], tags: list[TagFields] | None) -> str:
     plain += (review.framework, *_optional(review.ruleset, review.stage, review.appraiser_rating))
     return (
         f'{{"appraiser":{_text(review.appraiser)},'
@@ -70,7 +80,7 @@ def _review(review: Review, plain: list[str]) -> str:
         f'"conduct":{{"concern":{_bool(review.conduct.concern)},'
         f'"note":{_text_or_null(review.conduct.note)}}},'
         f'"cycle_end":"{_date(review.cycle_end)}","cycle_start":"{_date(review.cycle_start)}",'
-        f'"evidence":[{_evidence(_seq(review.evidence), plain)}],'
+        f'"evidence":[{_evidence(_seq(review.evidence), plain, tags)}],'
         f'"framework":"{review.framework}",'
         f'"objectives":[{",".join([_objective(o, plain) for o in _seq(review.objectives)])}],'
         f'"ruleset":{_id_or_null(review.ruleset)},"stage":{_id_or_null(review.stage)},'
@@ -78,7 +88,9 @@ def _review(review: Review, plain: list[str]) -> str:
     )
 
 
-def _evidence(items: Sequence[EvidenceItem], plain: list[str]) -> str:
+def _evidence(
+    items: Sequence[EvidenceItem], plain: list[str], fields: list[TagFields] | None
+) -> str:
     """The evidence array's items: most of a review, so written column by column.
 
     Each column (dates, ids, ...; every tag's fields) is read by mapping a builtin over all the
@@ -92,9 +104,10 @@ def _evidence(items: Sequence[EvidenceItem], plain: list[str]) -> str:
         raise _Unusual(dates)
     if not set(map(type, tags)) <= _SEQUENCES:
         raise _Unusual(tags)
-    fields = list(map(_tag_fields, chain.from_iterable(tags)))
-    plain += ("".join(ids), "".join(kinds), "".join(chain.from_iterable(fields)))
-    written = [f'{{"modality":"{m}","polarity":"{p}","statement":"{s}"}}' for m, p, s in fields]
+    if fields is None:
+        fields = list(map(_tag_fields, chain.from_iterable(tags)))
+    written = _written_tags(fields)
+    plain += ("".join(ids), "".join(kinds))
     ends = list(accumulate(map(len, tags)))
     columns = zip(
         map(dt.date.isoformat, dates),
@@ -114,6 +127,34 @@ def _evidence(items: Sequence[EvidenceItem], plain: list[str]) -> str:
             for date, eid, impact, kind, note, recorder, start, end in columns
         ]
     )
+
+
+_WRITTEN_TAGS: dict[TagFields, str] = {}
+"""(modality, polarity, statement) → the tag written, for tags of plain strings only. Reviews
+tag the statements of a handful of frameworks, so after the first few nearly every tag is a
+lookup rather than a check and a format."""
+_TAGS_KEPT = 100_000  # then the table starts afresh rather than growing
+
+
+def _written_tags(fields: list[TagFields]) -> list[str]:
+    """Each tag's JSON, looked up by its fields or written (and kept) when new."""
+    found = list(map(_WRITTEN_TAGS.get, fields))
+    if None in found:
+        return [text or _write_tag(tag) for text, tag in zip(found, fields, strict=True)]
+    return cast(list[str], found)
+
+
+def _write_tag(fields: TagFields) -> str:
+    modality, polarity, statement = fields
+    if type(modality) is not str or type(polarity) is not str or type(statement) is not str:
+        raise _Unusual(fields)  # a concern without its modality, or a value of another type
+    if not _is_plain(modality + polarity + statement):
+        raise _Unusual(fields)
+    text = f'{{"modality":"{modality}","polarity":"{polarity}","statement":"{statement}"}}'
+    if len(_WRITTEN_TAGS) >= _TAGS_KEPT:
+        _WRITTEN_TAGS.clear()
+    _WRITTEN_TAGS[fields] = text
+    return text
 
 
 def _texts(values: tuple[str, ...]) -> Iterable[str]:

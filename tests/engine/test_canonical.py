@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from engine.catalogue.frameworks import Catalogue
 from engine.decide.evaluate import input_hash
+from engine.review import canonical
 from engine.review.canonical import canonical_json, general_canonical_json
 from engine.review.load import load_review
 from engine.testing.strategies import reviews
@@ -38,6 +39,21 @@ TEXT = st.text(min_size=1, max_size=12).filter(lambda s: s.strip() == s and s)
 def test_the_hash_of_each_example_is_the_one_decisions_were_sealed_with(name: str) -> None:
     review = load_review(EXAMPLES / name, CATALOGUE)
     assert input_hash(review) == f"sha256:{SEALED[name]}"
+
+
+@pytest.mark.parametrize("name", sorted(SEALED))
+def test_the_fast_writer_writes_each_example_itself_twice_over(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written without the general encoder (the slow path a draft should never take), the
+    second time from the tags it has already written, with the same bytes both times."""
+    review = load_review(EXAMPLES / name, CATALOGUE)
+
+    def refuse(_: Review) -> str:
+        raise AssertionError("the fast writer fell back to the general encoder")
+
+    monkeypatch.setattr(canonical, "general_canonical_json", refuse)
+    assert input_hash(review) == input_hash(review) == f"sha256:{SEALED[name]}"
 
 
 @pytest.mark.parametrize("framework", sorted(CATALOGUE))

@@ -3,7 +3,7 @@ which are apart from what is met and say what the concerns did to the outcome.""
 
 from __future__ import annotations
 
-from engine.facts.derive import StatementFacts
+from engine.facts.derive import CaseFacts, StatementFacts
 from engine.recommend.recommendation import _concern_lines, _standard_lines, _Wording
 from schemas.recommendation import Cause, Comparison
 
@@ -56,12 +56,28 @@ def test_statements_of_a_standard_are_one_line_in_first_seen_order_wherever_they
     assert second.evidence == ("e1", "e2")
 
 
-CONCERNS = [
+STATEMENTS = [
     fact("ts.1.2", "ts.1", met=True, strengths=("e1",), concerns=("e4",)),
+    fact("ts.1.1", "ts.1", met=True, strengths=("e2",)),  # no concern
     fact("ts.2.2", "ts.2", concerns=("e5",)),
     fact("ts.2.1", "ts.2", concerns=("e6", "e5")),
     fact("ts.2.9", "ts.2", required=None, concerns=("e9",)),  # next stage: not counted
 ]
+CASE = CaseFacts(
+    facts=(),
+    statements={f.statement: f for f in STATEMENTS},
+    ledger=(),
+    excluded=(),
+    required={},
+    next_stage="",
+    used=(),
+)
+CONCERNS = CASE.concerns
+
+
+def test_the_concerns_of_a_case_are_its_required_statements_with_one_in_order() -> None:
+    assert [f.statement for f in CONCERNS] == ["ts.1.2", "ts.2.2", "ts.2.1"]
+    assert CASE.concerns is CONCERNS  # found once per case, however many lines list them
 
 
 def test_concerns_nobody_weighed_are_listed_by_standard_and_left_to_a_person() -> None:
