@@ -16,6 +16,7 @@ from engine.recommend.render import headline
 from schemas.recommendation import Recommendation
 from service.cli.main import main
 from tests.web.conftest import Live
+from tests.web.test_decision_pages import api_record
 
 Visit = Callable[..., None]
 SignIn = Callable[..., None]
@@ -59,7 +60,7 @@ def _tick(page: Any, count: int, skip: int) -> None:
             box.check()
 
 
-def test_an_appraiser_composes_exports_imports_and_submits(
+def test_an_appraiser_composes_exports_imports_submits_and_decides(
     page: Any,
     live: Live,
     visit: Visit,
@@ -151,6 +152,26 @@ def test_an_appraiser_composes_exports_imports_and_submits(
     assert re.search(r"/records/rec_[0-9a-f]+$", page.url) or "/records/" in page.url
     assert "Decision record" in page.locator("main").inner_text()
     visit(page, "record")
+    record_id = page.url.rsplit("/", 1)[-1]
+
+    # Decide: the draft found too little evidence to rate, so the person decides with a reason,
+    # a note and two of the review's evidence items.
+    page.get_by_role("button", name="Record the final decision").click()
+    page.get_by_role("radio", name="Achieved expectations").check()
+    page.get_by_label("Reason").select_option("additional-evidence")
+    page.get_by_label("Note").fill("The phase leader's records show the rest of the year.")
+    items = page.locator("input[name=evidence]")
+    assert items.count() == 3
+    items.nth(0).check()
+    items.nth(2).check()
+    cited = [items.nth(0).get_attribute("value"), items.nth(2).get_attribute("value")]
+    page.get_by_role("button", name="Record the final decision").click()
+    assert "The final decision is recorded" in page.locator("main").inner_text()
+    visit(page, "decided")
+    stored = api_record(live, record_id)["decisions"]
+    assert [d["evidence"] for d in stored] == [cited]
+    assert stored[0]["rating"] == "achieved" and stored[0]["reason"] == "additional-evidence"
+
     page.goto("/compose")
     assert "t-browser-1" in page.locator("main").inner_text()  # the imported copy remains
 
