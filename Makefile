@@ -26,6 +26,7 @@ run: $(STAMP) $(NPM_STAMP)
 	$(BIN)/appraise frameworks
 	$(BIN)/appraise framework show hampshire --stage mpr --standard 1
 	$(BIN)/appraise recommend examples/hampshire-mpr-achieved.yaml
+	$(BIN)/appraise keys first-admin
 	$(BIN)/appraise serve
 
 test: $(STAMP) $(NPM_STAMP) chromium lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets

@@ -113,6 +113,26 @@ def cmd_keys_create(args: argparse.Namespace) -> str:
     return key.key
 
 
+def cmd_keys_first_admin(args: argparse.Namespace) -> str:
+    """A first admin key when no active admin key exists (``make run``), with where to use it."""
+    from service import store
+
+    with _sessions(args)() as session:
+        admins = [k for k in store.list_keys(session) if k.role == "admin" and not k.revoked_at]
+        if admins:
+            names = ", ".join(k.name for k in admins)
+            return (
+                f"An admin key exists already ({names}): sign in with it, or create keys with it."
+            )
+        key = store.create_key(session, "admin", args.name)
+    return (
+        f"First admin key, for {key.name} (shown this once; it is stored hashed):\n\n"
+        f"    {key.key}\n\n"
+        "Open http://127.0.0.1:8000/sign-in and sign in with it, then create the keys of the\n"
+        'appraisers and HR officers on the home page ("Create a key").'
+    )
+
+
 def cmd_keys_list(args: argparse.Namespace) -> str:
     from service import store
 
@@ -160,6 +180,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     create.add_argument("--name", required=True, help="who or what will use the key")
     _database_option(create)
     create.set_defaults(run=cmd_keys_create)
+    first = actions.add_parser(
+        "first-admin", help="create an admin key when there is none, and say where to sign in"
+    )
+    first.add_argument("--name", default="First admin", help="who will use the key")
+    _database_option(first)
+    first.set_defaults(run=cmd_keys_first_admin)
     listing = actions.add_parser("list", help="every key, without the secrets")
     _database_option(listing)
     listing.set_defaults(run=cmd_keys_list)

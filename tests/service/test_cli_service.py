@@ -54,3 +54,29 @@ def test_revoking_an_unknown_key_says_so(
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     assert main(["keys", "revoke", "key_none", "--database-url", url]) == 2
     assert "no key 'key_none'" in capsys.readouterr().err
+
+
+def test_first_admin_is_made_once_and_manages_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``make run``'s step: a fresh store gets one admin key, printed with where to sign in."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    assert main(["keys", "first-admin", "--database-url", url]) == 0
+    first = capsys.readouterr().out
+    key = next(word for word in first.split() if word.startswith("apr_"))
+    assert "http://127.0.0.1:8000/sign-in" in first and "Create a key" in first
+    assert main(["keys", "first-admin", "--database-url", url]) == 0
+    again = capsys.readouterr().out
+    assert "exists already (First admin)" in again and "apr_" not in again
+    assert main(["keys", "list", "--database-url", url]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1
+
+    port = free_port()
+    server = start_server(url, port, tmp_path / "server.log")
+    try:
+        keys = httpx2.get(
+            f"http://127.0.0.1:{port}/keys", headers={"Authorization": f"Bearer {key}"}
+        )
+        assert keys.status_code == 200  # an admin's operation
+    finally:
+        stop_server(server)
