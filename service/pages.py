@@ -7,6 +7,7 @@ import html
 from markdown_it import MarkdownIt
 
 from engine.recommend.render import headline, markdown_text, render_markdown
+from schemas.framework import Framework
 from schemas.reasons import REASON_LABELS
 from schemas.service import FinalDecision, StoredRecord
 
@@ -46,9 +47,10 @@ table:last-of-type tr:nth-child(3) td { height: 6rem; }  /* the teacher's commen
 """
 
 
-def markdown_page(record: StoredRecord) -> str:
-    """The engine's page for the draft, then the record: its id, corrections and final decision."""
-    page = render_markdown(record.recommendation, record.review.evidence)
+def markdown_page(record: StoredRecord, framework: Framework | None = None) -> str:
+    """The engine's page for the draft, then the record: its id, corrections and final decision.
+    With the record's ``framework``, it and the stage are named in words."""
+    page = render_markdown(record.recommendation, record.review.evidence, framework)
     lines = ["## Decision record", "", f"**Record:** {record.id}  "]
     lines.append(f"**Created:** {record.created_at.isoformat(timespec='seconds')}  ")
     if record.supersedes:
@@ -78,16 +80,16 @@ def page_title(record: StoredRecord) -> str:
     return f"{headline(record.recommendation)} — {record.id}"
 
 
-def html_body(record: StoredRecord) -> str:
+def html_body(record: StoredRecord, framework: Framework | None = None) -> str:
     """The Markdown page as HTML, every value escaped: the body of the page, without a frame."""
-    body: str = _markdown.render(markdown_page(record))
+    body: str = _markdown.render(markdown_page(record, framework))
     return body
 
 
-def html_page(record: StoredRecord) -> str:
+def html_page(record: StoredRecord, framework: Framework | None = None) -> str:
     """A standalone page to print: the Markdown page rendered with everything escaped."""
     title = html.escape(page_title(record))
-    body = html_body(record)
+    body = html_body(record, framework)
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"

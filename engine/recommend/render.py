@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Callable, Iterator, Sequence
 
 from engine.recommend.causes import shorten
+from schemas.framework import Framework
 from schemas.recommendation import LedgerRow, Recommendation
 from schemas.review import EvidenceItem, Objective
 
@@ -177,13 +178,16 @@ def _seal(rec: Recommendation) -> str:
 # --- Markdown: the page for the meeting --------------------------------------------------------
 
 
-def render_markdown(rec: Recommendation, evidence: Sequence[EvidenceItem] = ()) -> str:
+def render_markdown(
+    rec: Recommendation, evidence: Sequence[EvidenceItem] = (), framework: Framework | None = None
+) -> str:
     """A printable page an appraiser can take into the meeting: the draft and why, the ledger
     with everything missing, objectives and evidence, the parameters that decided, and a
     sign-off block. Records drafted before the review's side was carried in the draft pass the
-    review's ``evidence`` to list it."""
+    review's ``evidence`` to list it; with its ``framework`` the page names it and the stage in
+    words instead of by id."""
     title = f"Draft {rec.scale} outcome" if rec.scale else "Draft rating"
-    out = [f"# {title}: {headline(rec)}", "", *_md_header(rec)]
+    out = [f"# {title}: {headline(rec)}", "", *_md_header(rec, framework)]
     out += ["", "> This is a recommendation drafted by rules; a person decides.", ""]
     out += [rec.summary, "", "## Why", ""]
     for cause in rec.causes:
@@ -220,16 +224,28 @@ def render_markdown(rec: Recommendation, evidence: Sequence[EvidenceItem] = ()) 
     return "\n".join(out)
 
 
-def _md_header(rec: Recommendation) -> list[str]:
+def _md_header(rec: Recommendation, framework: Framework | None) -> list[str]:
     lines = [
         f"**Subject:** {markdown_text(rec.subject)}  ",
-        f"**Framework / rule set:** {rec.framework} / {rec.ruleset}  ",
+        f"**Framework / rule set:** {_framework_name(rec, framework)} / {rec.ruleset}  ",
     ]
     if rec.case is not None:
         lines.append(f"**Appraiser:** {markdown_text(rec.case.appraiser)}  ")
         lines.append(f"**Cycle:** {rec.case.cycle_start} to {rec.case.cycle_end}  ")
-    lines.append(f"**Stage:** {rec.stage or '—'}")
+    lines.append(f"**Stage:** {_stage_name(rec.stage, framework)}")
     return lines
+
+
+def _framework_name(rec: Recommendation, framework: Framework | None) -> str:
+    """The framework's short title ("Hampshire guidance"), or its id without it."""
+    if framework is None or framework.id != rec.framework:
+        return rec.framework
+    return markdown_text(framework.title.split(" — ")[0])
+
+
+def _stage_name(stage: str | None, framework: Framework | None) -> str:
+    labels = {s.id: s.label for s in framework.stages} if framework is not None else {}
+    return markdown_text(labels[stage]) if stage in labels else (stage or "—")
 
 
 def _md_ledger(rec: Recommendation) -> list[str]:

@@ -68,7 +68,9 @@ def cmd_recommend(args: argparse.Namespace) -> str:
     rec = _recommendation(args)
     if args.format == "json":
         return rec.model_dump_json(indent=2)
-    return render_markdown(rec) if args.format == "markdown" else render_text(rec)
+    if args.format == "markdown":
+        return render_markdown(rec, framework=_catalogue(args).get(rec.framework))
+    return render_text(rec)
 
 
 def cmd_explain(args: argparse.Namespace) -> str:

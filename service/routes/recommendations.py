@@ -212,6 +212,7 @@ def get_recommendation(
     record_id: RecordId,
     session: SessionDep,
     caller: Reader,
+    rulesets: RuleSetsDep,
     format: Annotated[
         Literal["json", "markdown", "html"] | None,
         Query(description="json, markdown or html; without it, the Accept header chooses"),
@@ -221,10 +222,13 @@ def get_recommendation(
     row = store.get_record(session, record_id, owner=owner_filter(caller))
     view = store.record_view(session, row)
     format = format or _format_accepted(accept)
+    framework = rulesets.catalogue.get(view.recommendation.framework)
     if format == "markdown":
-        return PlainTextResponse(markdown_page(view), media_type="text/markdown; charset=utf-8")
+        page = markdown_page(view, framework)
+        return PlainTextResponse(page, media_type="text/markdown; charset=utf-8")
     if format == "html":
-        return HTMLResponse(html_page(view), headers={"Content-Security-Policy": DOCUMENT_CSP})
+        page = html_page(view, framework)
+        return HTMLResponse(page, headers={"Content-Security-Policy": DOCUMENT_CSP})
     return view
 
 

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from schemas.framework import Framework
 from schemas.service import StoredRecord
 from service.pages import markdown_page
 
@@ -70,9 +71,9 @@ class _Fold:
     skip: int = 3  # a heading's (or a list item's line's) open, inline and close tokens
 
 
-def meeting_page(record: StoredRecord) -> MeetingPage:
-    """The meeting page of ``record``, its long lists folded."""
-    tokens = _markdown.parse(markdown_page(record))
+def meeting_page(record: StoredRecord, framework: Framework | None = None) -> MeetingPage:
+    """The meeting page of ``record``, its long lists folded; ``framework`` names it in words."""
+    tokens = _markdown.parse(markdown_page(record, framework))
     sections = _sections(tokens, "h2", 0, len(tokens))
     causes = sum(1 for cause in record.recommendation.causes if cause.depth == 0)
     folds: list[_Fold] = []

@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from service import store
-from service.deps import SessionDep, owner_filter
+from service.deps import RuleSetsDep, SessionDep, owner_filter
 from service.pages import page_title
 from service.web.auth import ReaderPerson
 from service.web.decisions import decision_views, may_decide
@@ -25,13 +25,18 @@ router = web_router()
 
 @router.get("/records/{record_id}")
 def record_page(
-    request: Request, record_id: str, session: SessionDep, person: ReaderPerson
+    request: Request,
+    record_id: str,
+    session: SessionDep,
+    rulesets: RuleSetsDep,
+    person: ReaderPerson,
 ) -> Response:
     row = store.get_record(session, record_id, owner=owner_filter(person))
     view = store.record_view(session, row)
+    framework = rulesets.catalogue.get(view.recommendation.framework)
     context = {
         "title": page_title(view),
-        "page": meeting_page(view),
+        "page": meeting_page(view, framework),
         "record": view,
         "decisions": decision_views(session, view),
         "may_decide": may_decide(person),
