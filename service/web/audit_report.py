@@ -49,7 +49,8 @@ def report_context(
         "others": [(titles.get(f.check, f.check), f) for f in report.flags if f.case is None],
         "overrides": head.overrides,
         "decided": decided_rows(head),
-        "flag_counts": [(titles.get(check, check), n) for check, n in head.flags.items()],
+        # "… check": the overrides check's flags are not the count of overrides above them.
+        "flag_counts": [(f"{titles.get(c, c)} check", n) for c, n in head.flags.items()],
         "appraisers": _appraisers(report),
         "methods": report.methods,
     }

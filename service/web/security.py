@@ -4,7 +4,11 @@ checked (by asgi-csrf, a maintained library) on forms posted with the session co
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
+import asgi_csrf as asgi_csrf_module
+import python_multipart
 from asgi_csrf import asgi_csrf, cookies_from_scope
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +28,30 @@ CSP = (
 _ALWAYS_CHECKED = {"/sign-in"}
 """Forms checked even without the session cookie (a forged sign-in would sign a person in as
 someone else)."""
+
+
+class _TokenFirstFormParser(python_multipart.FormParser):
+    """asgi-csrf 0.11 calls python-multipart's ``FormParser`` as it was before ``FileClass``
+    went: this takes that call. A file part reached before the ``csrftoken`` field is refused
+    (``FileBeforeToken``), as asgi-csrf means; forms put ``csrf_field()`` first."""
+
+    def __init__(
+        self,
+        content_type: str,
+        on_field: Callable[[Any], None],
+        on_file: Any = None,
+        *,
+        boundary: bytes | str | None = None,
+        FileClass: Any = None,
+    ) -> None:
+        super().__init__(content_type, on_field, _file_before_token, boundary=boundary)
+
+
+def _file_before_token(_: Any) -> None:
+    raise asgi_csrf_module.FileBeforeToken
+
+
+asgi_csrf_module.FormParser = _TokenFirstFormParser
 
 
 class SecurityHeaders:
