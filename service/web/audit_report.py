@@ -11,6 +11,7 @@ from engine.audit.summary import JUDGEMENT_WORDS, decided_rows, summary_of
 from engine.catalogue.frameworks import Catalogue
 from schemas.audit import AuditReport, Flag
 from schemas.service import StoredAudit
+from service.web.hr_names import framework_options
 from service.web.templating import day
 
 __all__ = ["MAX_CASES", "ReviewCase", "report_context"]
@@ -78,8 +79,7 @@ def _cases_to_review(flags: tuple[Flag, ...], titles: dict[str, str]) -> list[Re
 
 def _scope(stored: StoredAudit, catalogue: Catalogue) -> str:
     request = stored.request
-    framework = request.framework
-    title = catalogue[framework].title if framework and framework in catalogue else None
+    title = dict(framework_options(catalogue)).get(request.framework or "")
     parts = [
         f"records of {title}" if title else "records of every framework",
         f"in the cycle containing {day(request.cycle)}" if request.cycle else "in every cycle",

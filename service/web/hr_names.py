@@ -31,7 +31,8 @@ OUTCOMES: tuple[Option, ...] = tuple((o, words(o)) for o in Outcome.__args__)  #
 
 
 def framework_options(catalogue: Catalogue) -> list[Option]:
-    return [(f.id, f.title) for f in catalogue.values()]
+    """Each framework by its short name: its title up to the dash ("Hampshire guidance")."""
+    return [(f.id, f.title.split(" — ")[0]) for f in catalogue.values()]
 
 
 def stage_options(catalogue: Catalogue) -> list[Option]:
