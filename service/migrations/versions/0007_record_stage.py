@@ -1,4 +1,7 @@
-"""Decision records keep the review's career stage in a column, so HR can filter by it.
+"""Decision records keep the review's career stage in a column, so HR can filter by it; and
+an index on (created_at, id), the order every list of records pages in (without it, each page
+sorted every record, its input and result with it: 1.5 s a page over 2,000 records on SQLite);
+and one on final_decisions.supersedes, which finds the standing decision of each record.
 
 The stage is already in each record's sealed input (``input_json``); the column copies it out
 for an indexed filter. Records stored before are filled in from their input here, the one
@@ -29,6 +32,8 @@ REFUSE_UPDATE = (
 def upgrade() -> None:
     op.add_column("decision_records", sa.Column("stage", sa.String(100), nullable=True))
     op.create_index("ix_decision_records_stage", "decision_records", ["stage"])
+    op.create_index("ix_decision_records_newest", "decision_records", ["created_at", "id"])
+    op.create_index("ix_final_decisions_supersedes", "final_decisions", ["supersedes"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE decision_records DISABLE TRIGGER decision_records_insert_only")
         op.execute("UPDATE decision_records SET stage = input_json::json ->> 'stage'")
@@ -40,5 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_final_decisions_supersedes", "final_decisions")
+    op.drop_index("ix_decision_records_newest", "decision_records")
     op.drop_index("ix_decision_records_stage", "decision_records")
     op.drop_column("decision_records", "stage")

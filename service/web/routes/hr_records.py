@@ -30,7 +30,6 @@ PAGE_SIZE = 50
 """Records on one page."""
 
 OVERRIDDEN = {"yes": True, "no": False}
-FILTERS = ("cycle", "framework", "stage", "outcome", "appraiser", "overridden")
 
 Choice = Annotated[str, Query(max_length=200)]
 
@@ -85,8 +84,8 @@ def records_page(
             "appraiser": hr_names.appraiser_options(session),
         },
         "names": _names(session, catalogue),
-        "next_href": _href(chosen, cursor=page.next_cursor),
-        "previous_href": _href(chosen, before=page.previous_cursor),
+        "next_href": _href(chosen, "cursor", page.next_cursor),
+        "previous_href": _href(chosen, "before", page.previous_cursor),
     }
     return render(request, "hr_records.html", context, person=person)
 
@@ -100,9 +99,8 @@ def _names(session: Session, catalogue: Catalogue) -> dict[str, dict[str, str]]:
     }
 
 
-def _href(chosen: dict[str, str], **cursor: str | None) -> str | None:
+def _href(chosen: dict[str, str], name: str, value: str | None) -> str | None:
     """The address of another page with the same filters; None when there is none."""
-    ((name, value),) = cursor.items()
     if value is None:
         return None
     query = {k: v for k, v in chosen.items() if v}
