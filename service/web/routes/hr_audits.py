@@ -35,6 +35,8 @@ router = web_router()
 
 MAX_CSV_BYTES = 500_000
 """The largest monitoring CSV accepted (a school's staff, a few hundred bytes a teacher)."""
+AUDITS_SHOWN = 20
+"""The latest audits listed (each is read whole for its counts); older ones: GET /audits."""
 SHOWN_PROBLEMS = 10
 """CSV problems listed in the error summary; the rest are counted."""
 
@@ -44,7 +46,8 @@ def audits_page(
     request: Request, session: SessionDep, catalogue: CatalogueDep, person: HrPerson
 ) -> Response:
     context = {
-        "audits": store.list_audits(session),
+        "audits": store.list_audits(session, limit=AUDITS_SHOWN),
+        "shown": AUDITS_SHOWN,
         "people": hr_names.key_names(session),
         "frameworks": dict(hr_names.framework_options(catalogue)),
     }
