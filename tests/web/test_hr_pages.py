@@ -277,3 +277,15 @@ def test_only_hr_opens_the_hr_pages(client: TestClient) -> None:
     sign_in(client, key)
     for path in ("/records", "/audit-reports", "/audit-reports/new"):
         assert client.get(path).status_code == 403
+
+
+def test_a_file_form_without_its_token_first_is_refused(
+    client: TestClient, cohort: dict[str, Any]
+) -> None:
+    token = csrf(client, "/audit-reports/new")
+    upload = {"monitoring": ("m.csv", GOOD_CSV.encode(), "text/csv")}
+    without = client.post("/audit-reports/new", data={"cycle": ""}, files=upload)
+    assert without.status_code == 403
+    wrong = client.post("/audit-reports/new", data={"csrftoken": token + "x"}, files=upload)
+    assert wrong.status_code == 403
+    assert client.get("/audits", headers=_bearer(cohort["hr"])).json() == []
