@@ -42,7 +42,7 @@ def report_context(
     head = summary_of(report)
     return {
         "audit": stored,
-        "title": f"Audit of {day(stored.created_at.date())}",
+        "title": f"Audit of {day(stored.created_at.date())}, {stored.created_at:%H:%M} UTC",
         "run_by": people.get(stored.created_by, "a revoked key"),
         "scope": _scope(stored, catalogue),
         "cases": cases[:MAX_CASES],
