@@ -18,6 +18,7 @@ __all__ = [
     "MAX_CITED",
     "ROLES",
     "AuditCreate",
+    "AuditSummary",
     "DecisionCreate",
     "Difference",
     "FinalDecision",
@@ -123,8 +124,10 @@ class RecordSummary(Frozen):
 
     id: str
     created_at: dt.datetime
+    created_by: str = Field(description="Id of the API key that created it (its appraiser).")
     subject: str
     framework: Slug
+    stage: Slug | None = Field(description="The review's career stage, if it names one.")
     ruleset: DottedId
     cycle_start: dt.date
     cycle_end: dt.date
@@ -248,6 +251,21 @@ class StoredAudit(Frozen):
     cases: int = Field(description="Decided records audited (the standing record of each case).")
     undecided: int = Field(description="Standing records left out: no final rating recorded yet.")
     report: AuditReport
+
+
+class AuditSummary(Frozen):
+    """One line of the list of audits: what it covered and its headline counts."""
+
+    id: str
+    created_at: dt.datetime
+    created_by: str = Field(description="Id of the API key that ran it.")
+    cycle: dt.date | None = Field(description="The date the audit's cycle contains, if one.")
+    framework: Slug | None
+    cases: int = Field(description="Decided records audited.")
+    undecided: int
+    monitored: int = Field(description="Teachers with equality-monitoring fields sent.")
+    overrides: int = Field(description="Finals that differ from a rated draft.")
+    flags: int = Field(description="Flags raised, every check together.")
 
 
 class InputProblem(Frozen):

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Row,
     Select,
@@ -35,8 +36,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, aliased, load_only, mapped_column
 
+from engine.audit.summary import summary_of
 from engine.errors import NotFoundError
 from engine.rules.compiler import CompiledRules
 from schemas.audit import AuditReport
@@ -46,6 +48,7 @@ from schemas.review import Review
 from schemas.ruleset import RuleSet
 from schemas.service import (
     AuditCreate,
+    AuditSummary,
     DecisionCreate,
     FinalDecision,
     KeyCreated,
@@ -65,19 +68,23 @@ __all__ = [
     "LastAdminKey",
     "NewRecord",
     "Page",
+    "RecordFilter",
     "add_audit",
     "add_decision",
     "add_record",
     "cited_evidence",
+    "count_records",
     "create_key",
     "decided_records",
     "find_records",
     "get_audit",
     "get_record",
     "key_for_secret",
+    "list_audits",
     "list_keys",
     "new_record_json",
     "recommendation_of",
+    "record_cycles",
     "record_view",
     "review_of",
     "revoke_key",
@@ -141,7 +148,10 @@ class SealedRuleSet(Base):
 
 class DecisionRecordRow(Base):
     __tablename__ = "decision_records"
-    __table_args__ = (UniqueConstraint("created_by", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("created_by", "idempotency_key"),
+        Index("ix_decision_records_newest", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -151,6 +161,7 @@ class DecisionRecordRow(Base):
     )
     subject: Mapped[str] = mapped_column(String(200), index=True)
     framework: Mapped[str] = mapped_column(String(100))
+    stage: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
     ruleset_id: Mapped[str] = mapped_column(String(200))
     ruleset_hash: Mapped[str] = mapped_column(ForeignKey("sealed_rulesets.content_hash"))
     input_hash: Mapped[str] = mapped_column(String(100))
@@ -182,7 +193,9 @@ class FinalDecisionRow(Base):
     evidence_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
-    supersedes: Mapped[str | None] = mapped_column(ForeignKey("final_decisions.id"), nullable=True)
+    supersedes: Mapped[str | None] = mapped_column(
+        ForeignKey("final_decisions.id"), nullable=True, index=True
+    )
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     request_hash: Mapped[str] = mapped_column(String(100))
 
@@ -373,6 +386,7 @@ def add_record(
         supersedes=new.supersedes,
         subject=new.review.subject,
         framework=rec.framework,
+        stage=new.review.stage,
         ruleset_id=rec.record.ruleset,
         ruleset_hash=rec.record.ruleset_hash,
         input_hash=rec.record.input_hash,
@@ -400,48 +414,144 @@ def get_record(session: Session, record_id: str, *, owner: str | None) -> Decisi
 
 @dataclass(frozen=True)
 class Page:
-    """A page of records, newest first, and the cursor of the next page (None: the last)."""
+    """A page of records, newest first; the cursor of the next page (None: the last) and of
+    the previous one (None: the first)."""
 
     records: list[RecordSummary]
     next_cursor: str | None
+    previous_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """Which records a list shows; None leaves a field unfiltered."""
+
+    subject: str | None = None
+    cycle_on: dt.date | None = None
+    framework: str | None = None
+    stage: str | None = None
+    outcome: str | None = None
+    created_by: str | None = None
+    overridden: bool | None = None
 
 
 def find_records(
     session: Session,
     *,
     owner: str | None,
-    subject: str | None = None,
-    cycle_on: dt.date | None = None,
+    where: RecordFilter = RecordFilter(),
     limit: int = 100,
     cursor: str | None = None,
+    before: str | None = None,
 ) -> Page:
-    """Records newest first, optionally of one subject and of the cycle containing a date;
-    ``cursor`` (from a previous page) continues after that page's last record.
+    """Records newest first that ``owner`` may read (None: every one) and ``where`` selects;
+    ``cursor`` (a page's ``next_cursor``) continues after that page's last record, ``before``
+    (a page's ``previous_cursor``) gives the page ending just before that page's first.
 
     Keyset paging on (created_at, id): a page never repeats or skips a record, however many
     are stored meanwhile. ``InvalidCursor`` for a cursor this function did not make."""
-    newest_first = (DecisionRecordRow.created_at.desc(), DecisionRecordRow.id.desc())
-    query = select(DecisionRecordRow).order_by(*newest_first).limit(limit + 1)
-    if owner is not None:
-        query = query.where(DecisionRecordRow.created_by == owner)
-    if subject is not None:
-        query = query.where(DecisionRecordRow.subject == subject)
+    key = (DecisionRecordRow.created_at, DecisionRecordRow.id)
+    # Without the input and result: a sort carrying them was most of a page's time.
+    listed = select(DecisionRecordRow).options(load_only(*_SUMMARY_COLUMNS))
+    query = _filtered(listed, owner, where).limit(limit + 1)
+    if before is not None:
+        created_at, record_id = _read_cursor(before)
+        query = query.where(_after_key(created_at, record_id)).order_by(*key)
+        rows = list(session.scalars(query))
+        more, rows = len(rows) > limit, rows[:limit][::-1]
+        following = _cursor(rows[-1]) if rows else None
+        return Page(_summaries(session, rows), following, _cursor(rows[0]) if more else None)
     if cursor is not None:
         created_at, record_id = _read_cursor(cursor)
-        query = query.where(
-            (DecisionRecordRow.created_at < created_at)
-            | ((DecisionRecordRow.created_at == created_at) & (DecisionRecordRow.id < record_id))
-        )
-    query = _in_cycle(query, cycle_on)
-    rows = list(session.scalars(query))
+        query = query.where(_before_key(created_at, record_id))
+    rows = list(session.scalars(query.order_by(*(k.desc() for k in key))))
     more, rows = len(rows) > limit, rows[:limit]
+    previous = _cursor(rows[0]) if cursor is not None and rows else None
+    return Page(_summaries(session, rows), _cursor(rows[-1]) if more else None, previous)
+
+
+_SUMMARY_COLUMNS = (
+    DecisionRecordRow.id,
+    DecisionRecordRow.created_at,
+    DecisionRecordRow.created_by,
+    DecisionRecordRow.subject,
+    DecisionRecordRow.framework,
+    DecisionRecordRow.stage,
+    DecisionRecordRow.ruleset_id,
+    DecisionRecordRow.cycle_start,
+    DecisionRecordRow.cycle_end,
+    DecisionRecordRow.outcome,
+    DecisionRecordRow.rating,
+)
+"""What a line of a listing shows (``RecordSummary``)."""
+
+
+def count_records(session: Session, *, owner: str | None, where: RecordFilter) -> int:
+    """How many records ``find_records`` would list over every page."""
+    query = _filtered(select(func.count()).select_from(DecisionRecordRow), owner, where)
+    return session.scalar(query) or 0
+
+
+def record_cycles(session: Session, *, owner: str | None) -> list[tuple[dt.date, dt.date]]:
+    """The review cycles of the records ``owner`` may read, latest first."""
+    query = select(DecisionRecordRow.cycle_start, DecisionRecordRow.cycle_end).distinct()
+    if owner is not None:
+        query = query.where(DecisionRecordRow.created_by == owner)
+    query = query.order_by(DecisionRecordRow.cycle_start.desc(), DecisionRecordRow.cycle_end)
+    return [(start, end) for start, end in session.execute(query)]
+
+
+def _filtered(query: Select[Any], owner: str | None, where: RecordFilter) -> Select[Any]:
+    record = DecisionRecordRow
+    equal = [
+        (record.created_by, owner),
+        (record.created_by, where.created_by),
+        (record.subject, where.subject),
+        (record.framework, where.framework),
+        (record.stage, where.stage),
+        (record.outcome, where.outcome),
+    ]
+    for column, value in equal:
+        if value is not None:
+            query = query.where(column == value)
+    if where.overridden is not None:
+        overridden = record.id.in_(_overridden_records())
+        query = query.where(overridden if where.overridden else ~overridden)
+    return _in_cycle(query, where.cycle_on)
+
+
+def _overridden_records() -> Select[Any]:
+    """Ids of records whose standing final decision (one no later decision corrects) differs
+    from the draft."""
+    later = aliased(FinalDecisionRow)
+    corrected = select(later.id).where(later.supersedes == FinalDecisionRow.id).exists()
+    return select(FinalDecisionRow.record_id).where(FinalDecisionRow.differs, ~corrected)
+
+
+def _before_key(created_at: dt.datetime, record_id: str) -> Any:
+    record = DecisionRecordRow
+    return (record.created_at < created_at) | (
+        (record.created_at == created_at) & (record.id < record_id)
+    )
+
+
+def _after_key(created_at: dt.datetime, record_id: str) -> Any:
+    record = DecisionRecordRow
+    return (record.created_at > created_at) | (
+        (record.created_at == created_at) & (record.id > record_id)
+    )
+
+
+def _summaries(session: Session, rows: Sequence[DecisionRecordRow]) -> list[RecordSummary]:
     finals = {k: v.rating for k, v in _standing_decisions(session, [r.id for r in rows]).items()}
-    summaries = [
+    return [
         RecordSummary(
             id=r.id,
             created_at=r.created_at,
+            created_by=r.created_by,
             subject=r.subject,
             framework=r.framework,
+            stage=r.stage,
             ruleset=r.ruleset_id,
             cycle_start=r.cycle_start,
             cycle_end=r.cycle_end,
@@ -451,14 +561,13 @@ def find_records(
         )
         for r in rows
     ]
-    return Page(summaries, _cursor_after(rows[-1]) if more else None)
 
 
 class InvalidCursor(ValueError):
     """Raised for a paging cursor that no page handed out."""
 
 
-def _cursor_after(row: DecisionRecordRow) -> str:
+def _cursor(row: DecisionRecordRow) -> str:
     text = f"{row.created_at.isoformat()}|{row.id}"
     return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
@@ -683,6 +792,29 @@ def get_audit(session: Session, audit_id: str) -> StoredAudit:
     if row is None:
         raise NotFoundError(f"no audit {audit_id!r}")
     return _audit_view(row)
+
+
+def list_audits(session: Session, *, limit: int = 100) -> list[AuditSummary]:
+    """The latest ``limit`` audits, newest first, each with its headline counts."""
+    query = select(AuditRow).order_by(AuditRow.created_at.desc(), AuditRow.id.desc())
+    return [_audit_summary(row) for row in session.scalars(query.limit(limit))]
+
+
+def _audit_summary(row: AuditRow) -> AuditSummary:
+    request = AuditCreate.model_validate_json(row.request_json)
+    report = AuditReport.model_validate_json(row.report_json)
+    return AuditSummary(
+        id=row.id,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        cycle=request.cycle,
+        framework=request.framework,
+        cases=row.cases,
+        undecided=row.undecided,
+        monitored=len(request.monitoring),
+        overrides=summary_of(report).overrides,
+        flags=len(report.flags),
+    )
 
 
 def _audit_view(row: AuditRow) -> StoredAudit:

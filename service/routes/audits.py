@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from engine.audit import flags_csv
 from engine.audit.report_html import render_html
-from schemas.service import AuditCreate, StoredAudit
+from schemas.service import AuditCreate, AuditSummary, StoredAudit
 from service import audits, store
 from service.deps import Auditor, SessionDep, SettingsDep
 from service.pages import DOCUMENT_CSP
@@ -35,6 +35,21 @@ def create_audit(
     request: AuditCreate, session: SessionDep, settings: SettingsDep, caller: Auditor
 ) -> StoredAudit:
     return audits.run_audit(session, request, settings, created_by=caller.id)
+
+
+@router.get(
+    "",
+    operation_id="list_audits",
+    summary="The audits run, newest first, with their headline counts",
+    description="Each audit's scope, how many decisions it covered, how many teachers had "
+    "equality-monitoring fields sent with it, and its overrides and flags counted apart.",
+)
+def list_audits(
+    session: SessionDep,
+    _: Auditor,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Audits listed.")] = 100,
+) -> list[AuditSummary]:
+    return store.list_audits(session, limit=limit)
 
 
 @router.get(

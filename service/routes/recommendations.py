@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from engine.decide.rulesets import RuleSets
 from engine.review.body import read_review
-from schemas.recommendation import Recommendation
+from schemas.recommendation import Outcome, Recommendation
 from schemas.review import Review
 from schemas.service import (
     DecisionCreate,
@@ -236,6 +236,9 @@ def get_recommendation(
     "",
     operation_id="list_recommendations",
     summary="Decision records the caller may read, newest first",
+    description="Filters combine (all must hold). Paging by cursor: the `Link` header gives "
+    'the next page (rel="next") and the previous one (rel="prev"); `X-Total-Count` counts the '
+    "records the filters select over every page.",
 )
 def list_recommendations(
     request: Request,
@@ -249,6 +252,20 @@ def list_recommendations(
         IsoDate | None,
         Query(description="A date inside the review cycle.", examples=["2026-03-01"]),
     ] = None,
+    framework: Annotated[
+        str | None, Query(description="A framework id.", examples=["hampshire"])
+    ] = None,
+    stage: Annotated[
+        str | None, Query(description="A career stage id of the review.", examples=["mpr"])
+    ] = None,
+    outcome: Annotated[Outcome | None, Query(description="The draft's outcome.")] = None,
+    appraiser: Annotated[
+        str | None, Query(description="Id of the API key that created the record.")
+    ] = None,
+    overridden: Annotated[
+        bool | None,
+        Query(description="true: the standing final decision differs from the draft; false: not."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Records on this page.")] = 100,
     cursor: Annotated[
         str | None,
@@ -258,22 +275,47 @@ def list_recommendations(
             "of the page before; there is none on the last page.",
         ),
     ] = None,
+    before: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            description='Where the previous page ends: from the `Link` header (rel="prev"); '
+            "there is none on the first page.",
+        ),
+    ] = None,
 ) -> list[RecordSummary]:
+    where = store.RecordFilter(
+        subject=subject,
+        cycle_on=cycle,
+        framework=framework,
+        stage=stage,
+        outcome=outcome,
+        created_by=appraiser,
+        overridden=overridden,
+    )
+    owner = owner_filter(caller)
     try:
         page = store.find_records(
-            session,
-            owner=owner_filter(caller),
-            subject=subject,
-            cycle_on=cycle,
-            limit=limit,
-            cursor=cursor,
+            session, owner=owner, where=where, limit=limit, cursor=cursor, before=before
         )
     except store.InvalidCursor as exc:
-        raise query_problem("cursor", str(exc)) from None
-    if page.next_cursor is not None:
-        following = request.url.include_query_params(cursor=page.next_cursor)
-        response.headers["Link"] = f'<{following}>; rel="next"'
+        raise query_problem("before" if before else "cursor", str(exc)) from None
+    links = page_links(request, page)
+    if links:
+        response.headers["Link"] = links
+    response.headers["X-Total-Count"] = str(store.count_records(session, owner=owner, where=where))
     return page.records
+
+
+def page_links(request: Request, page: store.Page) -> str:
+    """The ``Link`` header of a page of records: its next and previous pages, if any."""
+    links = []
+    base = request.url.remove_query_params(["cursor", "before"])
+    if page.next_cursor is not None:
+        links.append(f'<{base.include_query_params(cursor=page.next_cursor)}>; rel="next"')
+    if page.previous_cursor is not None:
+        links.append(f'<{base.include_query_params(before=page.previous_cursor)}>; rel="prev"')
+    return ", ".join(links)
 
 
 @router.post(

@@ -9,12 +9,21 @@ from service.web.assets import mount_assets
 from service.web.auth import SignInNeeded
 from service.web.docs import add_docs_routes
 from service.web.errors import install_page_error_handlers
-from service.web.routes import compose, decisions, home, keys, records, sign_in
+from service.web.routes import (
+    compose,
+    decisions,
+    home,
+    hr_audits,
+    hr_records,
+    keys,
+    records,
+    sign_in,
+)
 from service.web.security import Csrf, SecurityHeaders
 
 __all__ = ["PAGE_ROUTERS", "install_web"]
 
-PAGE_ROUTERS = (home, sign_in, records, decisions, keys, compose)
+PAGE_ROUTERS = (home, sign_in, records, decisions, keys, compose, hr_records, hr_audits)
 """Every module of pages; a new one is added here."""
 
 

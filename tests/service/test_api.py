@@ -557,6 +557,7 @@ OPERATIONS = {
     "list_keys",
     "revoke_key",
     "create_audit",
+    "list_audits",
     "get_audit",
     "create_working_copy",
     "list_working_copies",
