@@ -186,7 +186,7 @@ def test_sqlite_refuses_replacing_a_record_through_replace_into(sqlite_api: Api)
         "REPLACE INTO decision_records SELECT id, created_at, created_by, supersedes, subject, "
         "framework, ruleset_id, ruleset_hash, input_hash, engine_version, evaluated_at, "
         "cycle_start, cycle_end, outcome, 'not-met', input_json, result_json, idempotency_key, "
-        "request_hash FROM decision_records WHERE id = :id"
+        "request_hash, stage FROM decision_records WHERE id = :id"
     )
     stored = "SELECT rating, result_json FROM decision_records WHERE id = :id"
     with sqlite_api.sessions() as session:
