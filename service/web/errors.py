@@ -6,6 +6,7 @@ Unauthorized            → 401 page
 Forbidden               → 403 page (a role that may not see this page)
 NotFoundError           → 404 page (also another appraiser's record: it is not theirs to know of)
 RequestValidationError  → 400 page (a hand-made URL or form; pages check their own forms)
+PageProblem             → its status's page with its message (raised by pages only)
 a form without its CSRF token → 403 page (``csrf_refused``, sent by asgi-csrf)
 """
 
@@ -23,7 +24,7 @@ from engine.errors import NotFoundError
 from service.errors import ServiceError
 from service.web.templating import WebRoute, environment, render
 
-__all__ = ["csrf_refused", "error_page", "install_page_error_handlers"]
+__all__ = ["PageProblem", "csrf_refused", "error_page", "install_page_error_handlers"]
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 
@@ -40,6 +41,21 @@ def error_page(request: Request, status: int, message: str | None = None) -> Res
     title, text = _TITLES.get(status, ("Sorry, something went wrong", ""))
     context = {"title": title, "message": message or text, "status": status}
     return render(request, "error.html", context, status_code=status)
+
+
+class PageProblem(Exception):
+    """Raised by a page (or its dependency) that cannot be shown: answered as the error page of
+    ``status`` with ``message``, in plain words."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+async def _page_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageProblem)
+    return error_page(request, exc.status, exc.message)
 
 
 def _is_page(request: Request) -> bool:
@@ -74,6 +90,7 @@ async def _invalid(request: Request, _: Exception) -> Response:
 def install_page_error_handlers(app: FastAPI, sign_in_needed: type[Exception]) -> None:
     """Answer errors of page routes with pages; the API's handlers answer every other route."""
     app.add_exception_handler(sign_in_needed, _sign_in)
+    app.add_exception_handler(PageProblem, _page_problem)
     pages: dict[type[Exception], Handler] = {
         ServiceError: _service_error,
         NotFoundError: _not_found,

@@ -50,7 +50,7 @@ from service.web.compose_view import (
     ruleset_title,
     standards_to_tag,
 )
-from service.web.errors import error_page
+from service.web.errors import PageProblem
 from service.web.templating import CSRF_FIELD, render, web_router
 
 __all__ = ["router"]
@@ -230,13 +230,22 @@ def _import_errors(
     return render(request, "compose_import.html", context, person=person, status_code=422)
 
 
-def _cannot_lay_out(request: Request, copy: WorkingCopy) -> Response:
-    """The page for a working copy (saved through the API) these pages cannot lay out."""
-    message = (
-        "This review in progress has parts these pages cannot show. Download it from "
-        f"/compose/{copy.id}/export, put it right, and start from the file again."
-    )
-    return error_page(request, 422, message)
+def _laid_out_copy(
+    copy_id: str, session: SessionDep, rulesets: RuleSetsDep, person: AppraiserPerson
+) -> WorkingCopy:
+    """The appraiser's working copy ``copy_id``; one saved through the API in a shape these
+    pages cannot lay out is a page saying what to do."""
+    copy = copies.get_working_copy(session, copy_id, person.id)
+    if not lays_out(copy.review, rulesets.catalogue):
+        message = (
+            "This review in progress has parts these pages cannot show. Download it from "
+            f"/compose/{copy.id}/export, put it right, and start from the file again."
+        )
+        raise PageProblem(422, message)
+    return copy
+
+
+LaidOutCopy = Annotated[WorkingCopy, Depends(_laid_out_copy)]
 
 
 def _copy_context(copy: WorkingCopy, rulesets: RuleSets, next_steps: bool) -> dict[str, Any]:
@@ -261,15 +270,11 @@ def _copy_context(copy: WorkingCopy, rulesets: RuleSets, next_steps: bool) -> di
 @router.get("/compose/{copy_id}")
 def compose_page(
     request: Request,
-    copy_id: str,
-    session: SessionDep,
+    copy: LaidOutCopy,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
     next_steps: bool = False,
 ) -> Response:
-    copy = copies.get_working_copy(session, copy_id, person.id)
-    if not lays_out(copy.review, rulesets.catalogue):
-        return _cannot_lay_out(request, copy)
     context = _copy_context(copy, rulesets, next_steps)
     context["errors"], context["field_errors"] = problems_by_field(context["draft"].problems)
     return render(request, "compose.html", context, person=person)
@@ -278,15 +283,11 @@ def compose_page(
 @router.get("/compose/{copy_id}/panel")
 def compose_panel(
     request: Request,
-    copy_id: str,
-    session: SessionDep,
+    copy: LaidOutCopy,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
     next_steps: bool = False,
 ) -> Response:
-    copy = copies.get_working_copy(session, copy_id, person.id)
-    if not lays_out(copy.review, rulesets.catalogue):
-        return _cannot_lay_out(request, copy)
     context = _copy_context(copy, rulesets, next_steps)
     return render(request, "partials/draft_panel.html", context, person=person)
 
@@ -312,14 +313,12 @@ def _saved(
 def compose_save(
     request: Request,
     copy_id: str,
+    copy: LaidOutCopy,
     form: PostedForm,
     session: SessionDep,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
 ) -> Response:
-    copy = copies.get_working_copy(session, copy_id, person.id)
-    if not lays_out(copy.review, rulesets.catalogue):
-        return _cannot_lay_out(request, copy)
     review = compose_form.apply_case(copy.review, form)
     back = f"/compose/{copy_id}" + _anchor(str(form.get("action") or ""))
     return _saved(request, session, rulesets, person, copy, review, back)
@@ -337,15 +336,13 @@ def _anchor(action: str) -> str:
 def compose_add_evidence(
     request: Request,
     copy_id: str,
+    copy: LaidOutCopy,
     form: PostedForm,
     session: SessionDep,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
 ) -> Response:
     """Add an evidence item (after saving the main form it was pressed on); open it."""
-    copy = copies.get_working_copy(session, copy_id, person.id)
-    if not lays_out(copy.review, rulesets.catalogue):
-        return _cannot_lay_out(request, copy)
     review = compose_form.apply_case(copy.review, form)
     framework = rulesets.catalogue[review["framework"]]
     recorder = str(review.get("appraiser") or person.name)
@@ -365,17 +362,13 @@ def _item(copy: WorkingCopy, item_id: str) -> dict[str, Any]:
 @router.get("/compose/{copy_id}/evidence/{item_id}")
 def compose_item(
     request: Request,
-    copy_id: str,
+    copy: LaidOutCopy,
     item_id: str,
-    session: SessionDep,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
     standard: str = "",
     words: str = "",
 ) -> Response:
-    copy = copies.get_working_copy(session, copy_id, person.id)
-    if not lays_out(copy.review, rulesets.catalogue):
-        return _cannot_lay_out(request, copy)
     item = _item(copy, item_id)
     context = _copy_context(copy, rulesets, False)
     framework = context["framework"]
@@ -407,15 +400,13 @@ def compose_item(
 def compose_save_item(
     request: Request,
     copy_id: str,
+    copy: LaidOutCopy,
     item_id: str,
     form: PostedForm,
     session: SessionDep,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
 ) -> Response:
-    copy = copies.get_working_copy(session, copy_id, person.id)
-    if not lays_out(copy.review, rulesets.catalogue):
-        return _cannot_lay_out(request, copy)
     _item(copy, item_id)
     review = compose_form.apply_item(copy.review, item_id, form)
     query = request.url.query
@@ -427,6 +418,7 @@ def compose_save_item(
 def compose_remove_item(
     request: Request,
     copy_id: str,
+    copy: LaidOutCopy,
     item_id: str,
     form: PostedForm,
     session: SessionDep,
@@ -434,9 +426,6 @@ def compose_remove_item(
     person: AppraiserPerson,
 ) -> Response:
     """Remove an evidence item (after saving the main form it was pressed on)."""
-    copy = copies.get_working_copy(session, copy_id, person.id)
-    if not lays_out(copy.review, rulesets.catalogue):
-        return _cannot_lay_out(request, copy)
     _item(copy, item_id)
     review = compose_form.remove_evidence(compose_form.apply_case(copy.review, form), item_id)
     copies.save_working_copy(session, copy_id, person.id, review)
@@ -458,14 +447,10 @@ def compose_export(copy_id: str, session: SessionDep, person: AppraiserPerson) -
 @router.get("/compose/{copy_id}/check")
 def compose_check(
     request: Request,
-    copy_id: str,
-    session: SessionDep,
+    copy: LaidOutCopy,
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
 ) -> Response:
-    copy = copies.get_working_copy(session, copy_id, person.id)
-    if not lays_out(copy.review, rulesets.catalogue):
-        return _cannot_lay_out(request, copy)
     context = _copy_context(copy, rulesets, False)
     problems = context["draft"].problems
     context["errors"] = [{"text": p.message, "href": "#draft-panel"} for p in problems]
