@@ -1,4 +1,4 @@
-"""Names for the ids the HR pages show and filter by: frameworks, stages, appraisers, cycles.
+"""Names for the ids the record tables and HR filters show: frameworks, stages, people, cycles.
 
 Every list is (value, text) pairs for a select, read from the catalogue and the store."""
 
@@ -21,6 +21,7 @@ __all__ = [
     "cycle_text",
     "framework_options",
     "key_names",
+    "record_names",
     "stage_options",
 ]
 
@@ -62,3 +63,12 @@ def cycle_options(session: Session) -> list[Option]:
     """Each review cycle of the records, latest first; the value is its first day."""
     cycles = store.record_cycles(session, owner=None)
     return [(start.isoformat(), cycle_text(start, end)) for start, end in cycles]
+
+
+def record_names(session: Session, catalogue: Catalogue) -> dict[str, dict[str, str]]:
+    """What a table of records shows for each id: framework titles, stage labels, people."""
+    return {
+        "framework": dict(framework_options(catalogue)),
+        "stage": dict(stage_options(catalogue)),
+        "person": key_names(session),
+    }

@@ -97,6 +97,9 @@ def test_an_appraiser_opens_its_own_record_and_not_anothers(
     record_id = created.json()["id"]
 
     sign_in(page, "appraiser")
+    # The home page's table says the framework and stage in words, as HR's records page does.
+    row = page.locator("tbody tr").first.inner_text()
+    assert "Hampshire guidance" in row and "MPR" in row, row
     page.get_by_role("link", name=re.compile(created.json()["review"]["subject"])).first.click()
     assert page.url.endswith(f"/records/{record_id}")
     assert "Decision record" in page.locator("main").inner_text()

@@ -11,8 +11,9 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from service import store
-from service.deps import SessionDep, owner_filter
+from service.deps import CatalogueDep, SessionDep, owner_filter
 from service.web.auth import optional_person
+from service.web.hr_names import record_names
 from service.web.templating import render, web_router
 
 __all__ = ["router"]
@@ -24,7 +25,7 @@ HOME_LIMIT = 100
 
 
 @router.get("/")
-def home(request: Request, session: SessionDep) -> Response:
+def home(request: Request, session: SessionDep, catalogue: CatalogueDep) -> Response:
     person = optional_person(request)
     if person is None:
         return RedirectResponse("/sign-in", status_code=303)
@@ -35,4 +36,9 @@ def home(request: Request, session: SessionDep) -> Response:
         return render(request, "home_admin.html", context, person=person)
     page = store.find_records(session, owner=owner_filter(person), limit=HOME_LIMIT)
     template = "home_hr.html" if person.role == "hr" else "home_appraiser.html"
-    return render(request, template, {"records": page.records}, person=person)
+    listing = {
+        "records": page.records,
+        "names": record_names(session, catalogue),
+        "show_appraiser": person.role == "hr",
+    }
+    return render(request, template, listing, person=person)

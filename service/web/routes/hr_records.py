@@ -13,9 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
-from engine.catalogue.frameworks import Catalogue
 from service import store
 from service.deps import CatalogueDep, SessionDep
 from service.web import hr_names
@@ -83,20 +81,11 @@ def records_page(
             "outcome": hr_names.OUTCOMES,
             "appraiser": hr_names.appraiser_options(session),
         },
-        "names": _names(session, catalogue),
+        "names": hr_names.record_names(session, catalogue),
         "next_href": _href(chosen, "cursor", page.next_cursor),
         "previous_href": _href(chosen, "before", page.previous_cursor),
     }
     return render(request, "hr_records.html", context, person=person)
-
-
-def _names(session: Session, catalogue: Catalogue) -> dict[str, dict[str, str]]:
-    """What the table shows for each id: framework titles, stage labels, people's names."""
-    return {
-        "framework": dict(hr_names.framework_options(catalogue)),
-        "stage": dict(hr_names.stage_options(catalogue)),
-        "person": hr_names.key_names(session),
-    }
 
 
 def _href(chosen: dict[str, str], name: str, value: str | None) -> str | None:
