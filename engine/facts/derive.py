@@ -21,6 +21,7 @@ from functools import cached_property, partial, reduce
 from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import add, and_, attrgetter, ge, itemgetter, or_
 
+from engine._trusted import trusted
 from engine.errors import NotFoundError
 from engine.facts._plan import (
     Group,
@@ -361,7 +362,8 @@ def _why_excluded(review: Review, date: dt.date) -> str:
 def _ledger_row(shown: _Shown, group: Group, label: str, modality: str) -> LedgerRow:
     """One stage of the cumulative requirement: statements met of required, and the rest."""
     met = shown.met
-    return LedgerRow(
+    return trusted(  # the stage's own id, label and modality, and the engine's counts
+        LedgerRow,
         stage=group.key,
         label=label,
         modality=modality,

@@ -255,15 +255,8 @@ def _ledger(compiled: CompiledRules, decision: Decision) -> tuple[LedgerRow, ...
             rows.append(row)
             continue
         held_to = tuple(comparison(said, t, fact, fired=False) for t in tests)
-        rows.append(
-            row.model_copy(
-                update={
-                    "units": fact["units"],
-                    "units_met": fact["units_met"],
-                    "held_to": held_to,
-                }
-            )
-        )
+        filled = {"units": fact["units"], "units_met": fact["units_met"], "held_to": held_to}
+        rows.append(trusted(LedgerRow, **{**row.__dict__, **filled}))  # the engine's values
     return tuple(rows)
 
 
@@ -279,13 +272,14 @@ def _cited(
     A review's tags run to hundreds, so they are gathered by builtins mapped over them; every id
     is the framework's (the review was validated against it), so each is looked up directly.
     """
-    cited = dict.fromkeys(  # first cited first
+    cited = list(
         chain(
             map(_statement_of_tag, tags),
             chain.from_iterable(map(_missing, ledger)),
             (c.statement for c in steps.changes if c.statement) if steps else (),
         )
     )
+    # a dict made from pairs keeps each key where it first came: first cited first
     return dict(zip(cited, map(wording.cited.__getitem__, cited), strict=True))
 
 
