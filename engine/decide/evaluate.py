@@ -91,7 +91,11 @@ class Evaluator:
         outcome = scale.level_of(proposed)
         reason = render_reason(rule.reason, firing.matched, self.compiled.parameters)
         evidence = sorted(set().union(*[f.get("evidence", ()) for f in firing.matched.values()]))
-        return Proposal(rule=rule.id, outcome=outcome, reason=reason, evidence=tuple(evidence))
+        # Built without validation: the rule id and the outcome are the checked rule set's, the
+        # evidence the validated review's ids (the reason is stripped, as validating would).
+        return trusted(
+            Proposal, rule=rule.id, outcome=outcome, reason=reason.strip(), evidence=tuple(evidence)
+        )
 
     def trace(self, decision: Decision) -> Trace:
         """The typed trace of a decision: every firing in order with the facts it matched."""
