@@ -120,6 +120,7 @@ def test_recommend_text_shows_rating_ledger_and_next_steps(
     code, out, _ = run(capsys, "recommend", EXAMPLE)
     assert code == 0
     assert out.startswith("Draft: Achieved expectations (draft pay recommendation)")
+    assert out.splitlines()[1] == "Subject t-0142, stage MPR (Hampshire guidance)"  # not 'mpr'
     assert "Stage ledger" in out and "ECT 1" in out
     assert "Next steps towards exceptional:" in out and "Confirmed by the engine" in out
 

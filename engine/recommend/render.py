@@ -112,11 +112,13 @@ def _other_lines(rec: Recommendation) -> Iterator[tuple[str, tuple[str, ...], tu
 # --- text ------------------------------------------------------------------------------------
 
 
-def render_text(rec: Recommendation) -> str:
-    """A terminal page: result, why (causes first), ledger, evidence excluded, next steps, seal."""
+def render_text(rec: Recommendation, framework: Framework | None = None) -> str:
+    """A terminal page: result, why (causes first), ledger, evidence excluded, next steps, seal;
+    with its ``framework``, the framework and the stage are named in its words."""
+    stage = f", stage {_stage_name(rec.stage, framework)}" if rec.stage else ""
     out = [
         f"Draft: {headline(rec)}",
-        f"Subject {rec.subject}" + (f", stage {rec.stage}" if rec.stage else ""),
+        f"Subject {rec.subject}{stage} ({_framework_name(rec, framework)})",
     ]
     if rec.case is not None:
         case = rec.case
@@ -227,12 +229,13 @@ def render_markdown(
 def _md_header(rec: Recommendation, framework: Framework | None) -> list[str]:
     lines = [
         f"**Subject:** {markdown_text(rec.subject)}  ",
-        f"**Framework / rule set:** {_framework_name(rec, framework)} / {rec.ruleset}  ",
+        f"**Framework / rule set:** {markdown_text(_framework_name(rec, framework))} / "
+        f"{rec.ruleset}  ",
     ]
     if rec.case is not None:
         lines.append(f"**Appraiser:** {markdown_text(rec.case.appraiser)}  ")
         lines.append(f"**Cycle:** {rec.case.cycle_start} to {rec.case.cycle_end}  ")
-    lines.append(f"**Stage:** {_stage_name(rec.stage, framework)}")
+    lines.append(f"**Stage:** {markdown_text(_stage_name(rec.stage, framework))}")
     return lines
 
 
@@ -240,12 +243,15 @@ def _framework_name(rec: Recommendation, framework: Framework | None) -> str:
     """The framework's short title ("Hampshire guidance"), or its id without it."""
     if framework is None or framework.id != rec.framework:
         return rec.framework
-    return markdown_text(framework.title.split(" — ")[0])
+    return framework.title.split(" — ")[0]
 
 
 def _stage_name(stage: str | None, framework: Framework | None) -> str:
+    """The stage's label ("MPR"), or its id without the framework."""
+    if stage is None:
+        return "—"
     labels = {s.id: s.label for s in framework.stages} if framework is not None else {}
-    return markdown_text(labels[stage]) if stage in labels else (stage or "—")
+    return labels.get(stage, stage)
 
 
 def _md_ledger(rec: Recommendation) -> list[str]:

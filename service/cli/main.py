@@ -68,9 +68,10 @@ def cmd_recommend(args: argparse.Namespace) -> str:
     rec = _recommendation(args)
     if args.format == "json":
         return rec.model_dump_json(indent=2)
+    framework = _catalogue(args).get(rec.framework)
     if args.format == "markdown":
-        return render_markdown(rec, framework=_catalogue(args).get(rec.framework))
-    return render_text(rec)
+        return render_markdown(rec, framework=framework)
+    return render_text(rec, framework)
 
 
 def cmd_explain(args: argparse.Namespace) -> str:
