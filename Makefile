@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The web pages' front-end packages (package.json), from the npm registry: never a CDN.
 NPM_STAMP := node_modules/.installed
 
-.PHONY: run test fast assets lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets mutants bench hostile ab-draft clean chromium audit-demo
+.PHONY: run test fast assets lint typecheck unit wheel-check check-frameworks test-rulesets check-rulesets mutants bench hostile ab-draft cache-draft clean chromium audit-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -109,6 +109,9 @@ AB_BASE ?= e71771e
 AB_ARGS ?=
 ab-draft: $(STAMP)
 	$(BIN)/python benchmarks/ab_draft.py --base $(AB_BASE) $(AB_ARGS)
+
+cache-draft: $(STAMP)
+	$(BIN)/python benchmarks/cache_draft.py --base $(AB_BASE)
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis
