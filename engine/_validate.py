@@ -87,7 +87,14 @@ def validate_document(
             diagnostics.append(located.diagnostic((), "missing-field", "the file is empty"))
         return None, diagnostics, 0
     result, problems, omitted = validate_model(model, located, limit=limit)
-    return result, diagnostics + problems, omitted
+    return result, diagnostics + _not_said(problems, diagnostics), omitted
+
+
+def _not_said(problems: list[Diagnostic], said: list[Diagnostic]) -> list[Diagnostic]:
+    """The model's ``problems`` but those where a syntax problem stands: a value the reader
+    could not read (a 5,000-digit integer) is missing to the model, which says so again."""
+    places = {(d.line, d.column) for d in said}
+    return [p for p in problems if (p.line, p.column) not in places] if places else problems
 
 
 def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:

@@ -81,6 +81,7 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
     # One per stage in the cumulative requirement (the stage ledger).
     "ledger": {
         "stage": "str",
+        "label": "str",  # the stage's label ("ECT 1"): for reasons, which a person reads
         "modality": "str",  # the modality this stage's statements are required at (own stage:
         "required": "int",  # its own_modality; earlier stages: the raised one)
         "met": "int",

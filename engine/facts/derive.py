@@ -485,6 +485,7 @@ def _ledger_fact(shown: _Shown, row: LedgerRow, group: Group) -> Fact:
         "t": "ledger",
         "id": group.fact_id,
         "stage": row.stage,
+        "label": row.label,
         "modality": row.modality,
         "required": row.required,
         "met": row.met,

@@ -88,6 +88,7 @@ def test_ect1_statements_shown_only_with_support_are_not_met_for_mpr() -> None:
     assert set(shown) <= set(ect1.missing)
     assert fields(facts, "ledger:ect1") == {
         "stage": "ect1",
+        "label": "ECT 1",  # what a reason names it by
         "modality": "confidently",
         "required": 100,
         "met": 0,
