@@ -36,7 +36,15 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, aliased, load_only, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    aliased,
+    defer,
+    load_only,
+    mapped_column,
+)
 
 from engine.audit.summary import summary_of
 from engine.errors import NotFoundError
@@ -211,6 +219,10 @@ class AuditRow(Base):
     report_json: Mapped[str] = mapped_column(Text)
     cases: Mapped[int] = mapped_column(Integer)
     undecided: Mapped[int] = mapped_column(Integer)
+    # The headline counts, so a list of audits never reads their reports (NULL in audits stored
+    # before migration 0008: those are counted from the report).
+    overrides: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    flags: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 def _new_id(prefix: str) -> str:
@@ -781,6 +793,8 @@ def add_audit(
         report_json=report.model_dump_json(),
         cases=cases,
         undecided=undecided,
+        overrides=summary_of(report).overrides,
+        flags=len(report.flags),
     )
     session.add(row)
     session.commit()
@@ -795,14 +809,23 @@ def get_audit(session: Session, audit_id: str) -> StoredAudit:
 
 
 def list_audits(session: Session, *, limit: int = 100) -> list[AuditSummary]:
-    """The latest ``limit`` audits, newest first, each with its headline counts."""
-    query = select(AuditRow).order_by(AuditRow.created_at.desc(), AuditRow.id.desc())
+    """The latest ``limit`` audits, newest first, each with its headline counts (read from their
+    columns: a report of a large cohort runs to megabytes, and is read only for an audit stored
+    before the counts were kept)."""
+    query = (
+        select(AuditRow)
+        .options(defer(AuditRow.report_json))
+        .order_by(AuditRow.created_at.desc(), AuditRow.id.desc())
+    )
     return [_audit_summary(row) for row in session.scalars(query.limit(limit))]
 
 
 def _audit_summary(row: AuditRow) -> AuditSummary:
     request = AuditCreate.model_validate_json(row.request_json)
-    report = AuditReport.model_validate_json(row.report_json)
+    overrides, flags = row.overrides, row.flags
+    if overrides is None or flags is None:
+        report = AuditReport.model_validate_json(row.report_json)
+        overrides, flags = summary_of(report).overrides, len(report.flags)
     return AuditSummary(
         id=row.id,
         created_at=row.created_at,
@@ -812,8 +835,8 @@ def _audit_summary(row: AuditRow) -> AuditSummary:
         cases=row.cases,
         undecided=row.undecided,
         monitored=len(request.monitoring),
-        overrides=summary_of(report).overrides,
-        flags=len(report.flags),
+        overrides=overrides,
+        flags=flags,
     )
 
 
