@@ -31,6 +31,7 @@ from service.routes import (
 )
 from service.settings import Settings
 from service.web import install_web
+from service.web.errors import too_large_page
 
 __all__ = ["create_app"]
 
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, frameworks, rulesets, recommendations, audits, keys, working_copies):
         app.include_router(module.router)
     install_web(app, settings)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, page=too_large_page)
     app.add_middleware(RequestLog)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app

@@ -217,9 +217,12 @@ class BodyLimit:
     holds for chunked uploads that declare no Content-Length too.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, page: Callable[[int], str] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.page = page  # the page a browser is answered with, given the limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -227,7 +230,7 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(send)
+            await self._too_large(scope, send)
             return
         body = b""
         more = True
@@ -239,21 +242,32 @@ class BodyLimit:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > self.max_bytes:
-                await self._too_large(send)
+                await self._too_large(scope, send)
                 return
         await self.app(scope, _replay({"type": "http.request", "body": body}, receive), send)
 
-    async def _too_large(self, send: Send) -> None:
-        detail = f"the body is larger than {self.max_bytes} bytes"
-        payload = json.dumps(problem_body(413, detail))
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        """The problem as JSON; as a page to a browser (a form's file too large, say), since
+        the route that would have said which is not known before the body is read."""
+        if self.page is not None and _wants_html(scope):
+            content_type, payload = "text/html; charset=utf-8", self.page(self.max_bytes)
+        else:
+            detail = f"the body is larger than {self.max_bytes} bytes"
+            content_type, payload = PROBLEM_JSON, json.dumps(problem_body(413, detail))
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", PROBLEM_JSON.encode())],
+                "headers": [(b"content-type", content_type.encode())],
             }
         )
-        await send({"type": "http.response.body", "body": payload.encode()})
+        await send({"type": "http.response.body", "body": payload.encode("utf-8")})
+
+
+def _wants_html(scope: Scope) -> bool:
+    """A browser's request: it asks for HTML (a page or a form), not a client of the API."""
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return b"text/html" in accept
 
 
 def _replay(first: Message, then: Receive | None = None) -> Receive:

@@ -8,6 +8,7 @@ NotFoundError           → 404 page (also another appraiser's record: it is not
 RequestValidationError  → 400 page (a hand-made URL or form; pages check their own forms)
 PageProblem             → its status's page with its message (raised by pages only)
 a form without its CSRF token → 403 page (``csrf_refused``, sent by asgi-csrf)
+a body over the limit, from a browser → 413 page (``too_large_page``, sent by ``BodyLimit``)
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from engine.errors import NotFoundError
 from service.errors import ServiceError
 from service.web.templating import WebRoute, environment, render
 
-__all__ = ["PageProblem", "csrf_refused", "error_page", "install_page_error_handlers"]
+__all__ = [
+    "PageProblem",
+    "csrf_refused",
+    "error_page",
+    "install_page_error_handlers",
+    "too_large_page",
+]
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 
@@ -101,14 +108,28 @@ def install_page_error_handlers(app: FastAPI, sign_in_needed: type[Exception]) -
         app.add_exception_handler(exc_class, _for_pages(api_handler, page_handler))
 
 
+def _bare_page(status: int, title: str, message: str) -> str:
+    """The error page for an answer sent before any route (no request, no one signed in)."""
+    return environment.get_template("error.html").render(
+        request=None, person=None, status=status, title=title, message=message
+    )
+
+
+def too_large_page(max_bytes: int) -> str:
+    """``BodyLimit``'s answer to a browser: a form (its file, most likely) over the limit."""
+    limit = f"{max_bytes / 1_000_000:g} MB" if max_bytes >= 1_000_000 else f"{max_bytes:,} bytes"
+    message = (
+        f"The service takes at most {limit} in one form, and nothing was saved. Go back and "
+        "send a smaller file, or ask whoever runs the service to raise the limit "
+        "(APPRAISE_MAX_BODY_BYTES)."
+    )
+    return _bare_page(413, "The file or form is too large", message)
+
+
 async def csrf_refused(scope: Scope, send: Send, _: object) -> None:
     """asgi-csrf's answer to a form posted without its token (or with a stale one)."""
-    body = environment.get_template("error.html").render(
-        request=None,
-        person=None,
-        status=403,
-        title="This form has expired",
-        message="Go back, reload the page and send the form again.",
+    body = _bare_page(
+        403, "This form has expired", "Go back, reload the page and send the form again."
     )
     await send(
         {

@@ -289,3 +289,23 @@ def test_a_file_form_without_its_token_first_is_refused(
     wrong = client.post("/audit-reports/new", data={"csrftoken": token + "x"}, files=upload)
     assert wrong.status_code == 403
     assert client.get("/audits", headers=_bearer(cohort["hr"])).json() == []
+
+
+def test_a_file_over_the_limit_is_a_page_from_a_browser_and_json_to_the_api(
+    client: TestClient, cohort: dict[str, Any]
+) -> None:
+    """A monitoring CSV over the 1 MB limit: the browser gets a page saying so in words (it got
+    the API's JSON problem), an API client still the JSON, and no audit is stored."""
+    token = csrf(client, "/audit-reports/new")
+    rows = "".join(f"t-{i:07d},female,30-39\n" for i in range(50_000))  # about 1.2 MB
+    upload = {"monitoring": ("m.csv", f"subject,sex,age_band\n{rows}".encode(), "text/csv")}
+    form = {"csrftoken": token, "cycle": "", "framework": "hampshire"}
+    page = client.post(
+        "/audit-reports/new", data=form, files=upload, headers={"Accept": "text/html"}
+    )
+    assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+    text = html.unescape(page.text)
+    assert "The file or form is too large" in text and "at most 1 MB" in text
+    api = client.post("/audit-reports/new", data=form, files=upload)
+    assert api.status_code == 413 and api.json()["status"] == 413
+    assert client.get("/audits", headers=_bearer(cohort["hr"])).json() == []
