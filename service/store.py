@@ -808,15 +808,26 @@ def get_audit(session: Session, audit_id: str) -> StoredAudit:
     return _audit_view(row)
 
 
-def list_audits(session: Session, *, limit: int = 100) -> list[AuditSummary]:
-    """The latest ``limit`` audits, newest first, each with its headline counts (read from their
-    columns: a report of a large cohort runs to megabytes, and is read only for an audit stored
-    before the counts were kept)."""
+def list_audits(
+    session: Session, *, limit: int = 100, older_than: str | None = None
+) -> list[AuditSummary]:
+    """The latest ``limit`` audits, newest first (with ``older_than``, an audit's id: those run
+    before it), each with its headline counts (read from their columns: a report of a large
+    cohort runs to megabytes, and is read only for an audit stored before the counts were kept).
+    """
     query = (
         select(AuditRow)
         .options(defer(AuditRow.report_json))
         .order_by(AuditRow.created_at.desc(), AuditRow.id.desc())
     )
+    if older_than is not None:
+        newer = session.get(AuditRow, older_than, options=[defer(AuditRow.report_json)])
+        if newer is None:
+            raise NotFoundError(f"no audit {older_than!r}")
+        query = query.where(
+            (AuditRow.created_at < newer.created_at)
+            | ((AuditRow.created_at == newer.created_at) & (AuditRow.id < newer.id))
+        )
     return [_audit_summary(row) for row in session.scalars(query.limit(limit))]
 
 

@@ -43,13 +43,18 @@ def create_audit(
     summary="The audits run, newest first, with their headline counts",
     description="Each audit's scope, how many decisions it covered, how many teachers had "
     "equality-monitoring fields sent with it, and its overrides and flags counted apart.",
+    responses={404: {"description": "No audit with the id given as older_than."}},
 )
 def list_audits(
     session: SessionDep,
     _: Auditor,
     limit: Annotated[int, Query(ge=1, le=1000, description="Audits listed.")] = 100,
+    older_than: Annotated[
+        str | None,
+        Query(max_length=40, description="An audit's id: list those run before it (404 if none)."),
+    ] = None,
 ) -> list[AuditSummary]:
-    return store.list_audits(session, limit=limit)
+    return store.list_audits(session, limit=limit, older_than=older_than)
 
 
 @router.get(

@@ -309,3 +309,30 @@ def test_a_file_over_the_limit_is_a_page_from_a_browser_and_json_to_the_api(
     api = client.post("/audit-reports/new", data=form, files=upload)
     assert api.status_code == 413 and api.json()["status"] == 413
     assert client.get("/audits", headers=_bearer(cohort["hr"])).json() == []
+
+
+AUDIT_LINK = re.compile(r'href="/audit-reports/(aud_\w+)"')
+
+
+def test_older_audits_are_a_page_away(client: TestClient, cohort: dict[str, Any]) -> None:
+    """23 audits: the page lists the latest 20 and "Older audits" the other 3, each once; the
+    JSON list pages the same way; an unknown audit to page from is a 404, not the first page."""
+    hr = _bearer(cohort["hr"])
+    for _ in range(23):
+        assert client.post("/audits", json={"framework": "hampshire"}, headers=hr).is_success
+    first = client.get("/audit-reports").text
+    latest = AUDIT_LINK.findall(first)
+    older = re.search(r'href="(/audit-reports\?older_than=aud_\w+)"', first)
+    assert len(latest) == 20 and older, "the latest 20, and a link to the older ones"
+    second = client.get(older.group(1)).text
+    rest = AUDIT_LINK.findall(second)
+    assert len(rest) == 3 and not set(rest) & set(latest)
+    assert "older_than=" not in second and "Latest audits" in second
+    assert "Latest audits" not in first
+    listed_json = client.get("/audits", params={"limit": 20}, headers=hr).json()
+    assert [a["id"] for a in listed_json] == latest
+    after = client.get("/audits", params={"older_than": latest[-1]}, headers=hr).json()
+    assert [a["id"] for a in after] == rest
+    assert client.get("/audit-reports", params={"older_than": "aud_none"}).status_code == 404
+    missing = client.get("/audits", params={"older_than": "aud_none"}, headers=hr)
+    assert missing.status_code == 404

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import File, Form, Request, UploadFile
+from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -36,18 +36,25 @@ router = web_router()
 MAX_CSV_BYTES = 500_000
 """The largest monitoring CSV accepted (a school's staff, a few hundred bytes a teacher)."""
 AUDITS_SHOWN = 20
-"""The latest audits listed (each is read whole for its counts); older ones: GET /audits."""
+"""Audits listed on a page; "Older audits" pages back."""
 SHOWN_PROBLEMS = 10
 """CSV problems listed in the error summary; the rest are counted."""
 
 
 @router.get("/audit-reports")
 def audits_page(
-    request: Request, session: SessionDep, catalogue: CatalogueDep, person: HrPerson
+    request: Request,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    person: HrPerson,
+    older_than: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
+    """The audits run, newest first, a page at a time (``older_than``: after that audit)."""
+    listed = store.list_audits(session, limit=AUDITS_SHOWN + 1, older_than=older_than)
     context = {
-        "audits": store.list_audits(session, limit=AUDITS_SHOWN),
-        "shown": AUDITS_SHOWN,
+        "audits": listed[:AUDITS_SHOWN],
+        "older": listed[AUDITS_SHOWN - 1].id if len(listed) > AUDITS_SHOWN else None,
+        "paged": older_than is not None,
         "people": hr_names.key_names(session),
         "frameworks": dict(hr_names.framework_options(catalogue)),
     }
