@@ -136,3 +136,34 @@ def test_hr_filters_records_runs_an_audit_and_follows_a_flagged_case(
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     page.goto("/records")
     visit(page, "records-at-200-percent")
+
+
+def test_hr_pages_back_to_older_audits_and_is_told_when_a_file_is_too_large(
+    page: Any, live: Live, visit: Visit, sign_in: SignIn
+) -> None:
+    for _ in range(21):  # one more than a page holds
+        answer = httpx2.post(
+            f"{live.url}/audits", json={"framework": "hampshire"}, headers=live.api("hr")
+        )
+        assert answer.status_code == 201, answer.text
+    sign_in(page, "hr")
+    page.get_by_role("link", name="Audits", exact=True).click()
+    latest = page.get_by_role("link", name=re.compile("open the report")).count()
+    page.get_by_role("link", name=re.compile("Older audits")).click()
+    assert "Older audits, newest first" in page.locator("main").inner_text()
+    older = page.get_by_role("link", name=re.compile("open the report")).count()
+    assert latest == 20 and older >= 1
+    visit(page, "older-audits")
+
+    page.get_by_role("link", name=re.compile("Latest audits")).click()
+    page.get_by_role("button", name="Run an audit").click()
+    rows = "".join(f"t-{i:07d},female\n" for i in range(70_000)).encode()  # about 1.2 MB
+    page.get_by_label(re.compile("Equality-monitoring")).set_input_files(
+        files=[
+            {"name": "monitoring.csv", "mimeType": "text/csv", "buffer": b"subject,sex\n" + rows}
+        ]
+    )
+    page.get_by_role("button", name="Run the audit").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "The file or form is too large"
+    assert "at most 1 MB" in page.locator("main").inner_text()
+    visit(page, "file-too-large")
