@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from service import store
 from service.db import connect
-from tests.service.test_audits import cycle_date, decide, draft
+from tests.service.test_audits import audit_cycle, decide, draft
 from tests.service.test_decisions import _to_revision, empty_database, service
 
 __all__ = ["empty_database"]  # the fixture, imported for the tests below
@@ -25,12 +25,7 @@ def _audited(api: Any) -> dict[str, Any]:
     raised = draft(api, appraiser, "t-count-2")
     body = {"rating": "exceptional", "reason": "moderation", "note": "Moderated upwards."}
     decide(api, appraiser, raised["id"], body)
-    response = api.client.post(
-        "/audits", json={"cycle": cycle_date(), "framework": "hampshire"}, headers=hr
-    )
-    assert response.status_code == 201, response.text
-    audit: dict[str, Any] = response.json()
-    return audit
+    return audit_cycle(api, hr)
 
 
 def _listed(api: Any) -> list[dict[str, Any]]:
