@@ -294,3 +294,30 @@ def test_a_review_the_pages_cannot_lay_out_says_what_to_do(
     assert answer.status == 422
     assert "Download it from" in page.locator("main").inner_text()
     visit(page, "cannot-lay-out")
+
+
+def test_removing_an_evidence_item_asks_first_and_keeps_it_when_told_no(
+    page: Any, live: Live, visit: Visit, sign_in: SignIn
+) -> None:
+    sign_in(page, "appraiser")
+    _start(page, "t-browser-remove")
+    page.get_by_role("button", name="Add an evidence item").click()
+    page.get_by_label("Note (optional)").fill("The visit that may not count.")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.get_by_label("Note (optional)").press("Tab")
+    _tick(page, 2, skip=0)
+    page.get_by_role("link", name="Back to the review").first.click()
+    rows = page.locator(".app-evidence-table tbody tr")
+    assert rows.count() == 1
+
+    page.get_by_role("button", name=re.compile("^Remove ")).click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("Are you sure you want to remove "), heading
+    assert "its 2 judgements of statements" in page.locator("main").inner_text()
+    visit(page, "remove-item")
+    page.get_by_role("link", name="No, keep it").click()
+    assert rows.count() == 1, "told no, the item stays"
+
+    page.get_by_role("button", name=re.compile("^Remove ")).click()
+    page.get_by_role("button", name="Yes, remove it").click()
+    assert page.locator(".app-evidence-table tbody tr").count() == 0

@@ -425,9 +425,43 @@ def compose_remove_item(
     rulesets: RuleSetsDep,
     person: AppraiserPerson,
 ) -> Response:
-    """Remove an evidence item (after saving the main form it was pressed on)."""
+    """Save the main form the Remove button was pressed on, then ask whether to remove it."""
     _item(copy, item_id)
-    review = compose_form.remove_evidence(compose_form.apply_case(copy.review, form), item_id)
+    copies.save_working_copy(
+        session, copy_id, person.id, compose_form.apply_case(copy.review, form)
+    )
+    return _see(f"/compose/{copy_id}/evidence/{item_id}/remove")
+
+
+@router.get("/compose/{copy_id}/evidence/{item_id}/remove")
+def compose_remove_item_page(
+    request: Request,
+    copy: LaidOutCopy,
+    item_id: str,
+    rulesets: RuleSetsDep,
+    person: AppraiserPerson,
+) -> Response:
+    """Are you sure: the item goes with its tags, and the objectives citing it lose it."""
+    item = _item(copy, item_id)
+    framework = rulesets.catalogue[copy.review["framework"]]
+    citing = [o for o in copy.review.get("objectives", []) if item_id in o.get("evidence", [])]
+    context = {
+        "copy": copy,
+        "item": item,
+        "item_name": Names(framework).item(item),
+        "tags": len(item.get("tags", [])),
+        "citing": citing,
+    }
+    return render(request, "compose_remove.html", context, person=person)
+
+
+@router.post("/compose/{copy_id}/evidence/{item_id}/remove/confirm")
+def compose_remove_item_confirmed(
+    copy_id: str, copy: LaidOutCopy, item_id: str, session: SessionDep, person: AppraiserPerson
+) -> Response:
+    """Remove the evidence item, its tags and the objectives' citations of it."""
+    _item(copy, item_id)
+    review = compose_form.remove_evidence(copy.review, item_id)
     copies.save_working_copy(session, copy_id, person.id, review)
     return _see(f"/compose/{copy_id}#evidence")
 
