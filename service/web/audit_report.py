@@ -4,6 +4,7 @@ appraisers, and each check's method. Every figure is the engine's (``engine.audi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,11 @@ MAX_CASES = 200
 """Cases to review shown on the page; the CSV download holds every flag."""
 
 
+Segment = tuple[str, str | None]
+"""A piece of a finding's words, and the record it links to when it names one."""
+_RECORD_ID = re.compile(r"rec_[0-9a-f]{32}")
+
+
 @dataclass
 class ReviewCase:
     """A flagged case: its record and what the checks found, one line per flag."""
@@ -29,7 +35,20 @@ class ReviewCase:
     appraiser: str
     draft: str
     final: str
-    findings: list[tuple[str, str]] = field(default_factory=list)
+    findings: list[tuple[str, list[Segment]]] = field(default_factory=list)
+
+
+def linked(detail: str, subjects: dict[str, str]) -> list[Segment]:
+    """``detail`` with each record id it names (like cases name the others) shown as that
+    record's teacher and linked to it; an id no flag names keeps its id as its text."""
+    segments: list[Segment] = []
+    start = 0
+    for found in _RECORD_ID.finditer(detail):
+        segments.append((detail[start : found.start()], None))
+        segments.append((subjects.get(found.group(), found.group()), found.group()))
+        start = found.end()
+    segments.append((detail[start:], None))
+    return [(text, record) for text, record in segments if text]
 
 
 def report_context(
@@ -47,7 +66,11 @@ def report_context(
         "scope": _scope(stored, catalogue),
         "cases": cases[:MAX_CASES],
         "more_cases": max(0, len(cases) - MAX_CASES),
-        "others": [(titles.get(f.check, f.check), f) for f in report.flags if f.case is None],
+        "others": [
+            (titles.get(f.check, f.check), linked(f.detail, _subjects(report.flags)))
+            for f in report.flags
+            if f.case is None
+        ],
         "overrides": head.overrides,
         "decided": decided_rows(head),
         # "… check": the overrides check's flags are not the count of overrides above them.
@@ -59,6 +82,7 @@ def report_context(
 
 def _cases_to_review(flags: tuple[Flag, ...], titles: dict[str, str]) -> list[ReviewCase]:
     """Every case some check flagged, in the order first flagged, with all its findings."""
+    subjects = _subjects(flags)
     found: dict[str, ReviewCase] = {}
     for flag in flags:
         if flag.case is None:
@@ -73,8 +97,13 @@ def _cases_to_review(flags: tuple[Flag, ...], titles: dict[str, str]) -> list[Re
                 final=flag.final or "",
             ),
         )
-        case.findings.append((titles.get(flag.check, flag.check), flag.detail))
+        case.findings.append((titles.get(flag.check, flag.check), linked(flag.detail, subjects)))
     return list(found.values())
+
+
+def _subjects(flags: tuple[Flag, ...]) -> dict[str, str]:
+    """Each flagged record's teacher (pseudonymous id), by record id."""
+    return {f.case: f.subject for f in flags if f.case is not None and f.subject}
 
 
 def _scope(stored: StoredAudit, catalogue: Catalogue) -> str:

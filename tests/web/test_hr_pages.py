@@ -336,3 +336,19 @@ def test_older_audits_are_a_page_away(client: TestClient, cohort: dict[str, Any]
     assert client.get("/audit-reports", params={"older_than": "aud_none"}).status_code == 404
     missing = client.get("/audits", params={"older_than": "aud_none"}, headers=hr)
     assert missing.status_code == 404
+
+
+def test_a_finding_names_the_other_records_by_teacher_and_links_them(
+    client: TestClient, cohort: dict[str, Any]
+) -> None:
+    """Ann lowered t-ann-1 and agreed with t-ann-2, like cases: each finding names the other
+    case's teacher as a link to its record, never the bare record id."""
+    answer = client.post("/audits", json={"framework": "hampshire"}, headers=_bearer(cohort["hr"]))
+    assert answer.status_code == 201, answer.text
+    flags = [f for f in answer.json()["report"]["flags"] if f["check"] == "like-cases"]
+    assert any(cohort["records"]["ann-2"] in f["detail"] for f in flags), "the JSON keeps ids"
+    page = client.get(f"/audit-reports/{answer.json()['id']}").text
+    other = cohort["records"]["ann-2"]
+    assert f'<a class="govuk-link" href="/records/{other}">t-ann-2</a>' in page
+    shown = re.sub(r'href="[^"]*"', "", page)
+    assert not re.search(r"rec_[0-9a-f]{32}", shown), "a record id shown as text"
