@@ -540,10 +540,10 @@ def _overridden_records() -> Select[Any]:
     return select(FinalDecisionRow.record_id).where(FinalDecisionRow.differs, ~corrected)
 
 
-def _before_key(created_at: dt.datetime, record_id: str) -> Any:
-    record = DecisionRecordRow
-    return (record.created_at < created_at) | (
-        (record.created_at == created_at) & (record.id < record_id)
+def _before_key(created_at: dt.datetime, row_id: str, table: Any = DecisionRecordRow) -> Any:
+    """Rows of ``table`` that come after (created_at, row_id) newest first: older ones."""
+    return (table.created_at < created_at) | (
+        (table.created_at == created_at) & (table.id < row_id)
     )
 
 
@@ -785,6 +785,7 @@ def add_audit(
     undecided: int,
     created_by: str,
 ) -> StoredAudit:
+    overrides, flags = _headline_counts(report)
     row = AuditRow(
         id=_new_id("aud"),
         created_at=_now(),
@@ -793,8 +794,8 @@ def add_audit(
         report_json=report.model_dump_json(),
         cases=cases,
         undecided=undecided,
-        overrides=summary_of(report).overrides,
-        flags=len(report.flags),
+        overrides=overrides,
+        flags=flags,
     )
     session.add(row)
     session.commit()
@@ -824,10 +825,7 @@ def list_audits(
         newer = session.get(AuditRow, older_than, options=[defer(AuditRow.report_json)])
         if newer is None:
             raise NotFoundError(f"no audit {older_than!r}")
-        query = query.where(
-            (AuditRow.created_at < newer.created_at)
-            | ((AuditRow.created_at == newer.created_at) & (AuditRow.id < newer.id))
-        )
+        query = query.where(_before_key(newer.created_at, newer.id, AuditRow))
     return [_audit_summary(row) for row in session.scalars(query.limit(limit))]
 
 
@@ -835,8 +833,7 @@ def _audit_summary(row: AuditRow) -> AuditSummary:
     request = AuditCreate.model_validate_json(row.request_json)
     overrides, flags = row.overrides, row.flags
     if overrides is None or flags is None:
-        report = AuditReport.model_validate_json(row.report_json)
-        overrides, flags = summary_of(report).overrides, len(report.flags)
+        overrides, flags = _headline_counts(AuditReport.model_validate_json(row.report_json))
     return AuditSummary(
         id=row.id,
         created_at=row.created_at,
@@ -849,6 +846,11 @@ def _audit_summary(row: AuditRow) -> AuditSummary:
         overrides=overrides,
         flags=flags,
     )
+
+
+def _headline_counts(report: AuditReport) -> tuple[int, int]:
+    """An audit's overrides (finals that differ from a rated draft) and flags raised."""
+    return summary_of(report).overrides, len(report.flags)
 
 
 def _audit_view(row: AuditRow) -> StoredAudit:
