@@ -50,7 +50,8 @@ def cmd_framework_export(args: argparse.Namespace) -> str:
     return _catalogue(args)[args.id].model_dump_json(indent=2)
 
 
-def _recommendation(args: argparse.Namespace) -> Recommendation:
+def _recommendation(args: argparse.Namespace) -> tuple[Recommendation, Framework]:
+    """The review's draft, and the framework it was drafted under (its words for the pages)."""
     # Imported here so that `appraise frameworks` does not start the rules engine.
     from engine.decide.rulesets import RuleSets
     from engine.recommend.recommendation import recommend
@@ -59,16 +60,16 @@ def _recommendation(args: argparse.Namespace) -> Recommendation:
     catalogue = _catalogue(args)
     review = load_review(Path(args.review), catalogue)
     evaluator = RuleSets(catalogue).evaluator(review, args.ruleset)
-    return recommend(evaluator, review, next_steps=args.command == "recommend")
+    draft = recommend(evaluator, review, next_steps=args.command == "recommend")
+    return draft, evaluator.framework
 
 
 def cmd_recommend(args: argparse.Namespace) -> str:
     from engine.recommend.render import render_markdown, render_text
 
-    rec = _recommendation(args)
+    rec, framework = _recommendation(args)
     if args.format == "json":
         return rec.model_dump_json(indent=2)
-    framework = _catalogue(args).get(rec.framework)
     if args.format == "markdown":
         return render_markdown(rec, framework=framework)
     return render_text(rec, framework)
@@ -77,7 +78,7 @@ def cmd_recommend(args: argparse.Namespace) -> str:
 def cmd_explain(args: argparse.Namespace) -> str:
     from engine.recommend.render import render_trace
 
-    return render_trace(_recommendation(args))
+    return render_trace(_recommendation(args)[0])
 
 
 def cmd_schema(args: argparse.Namespace) -> str:
