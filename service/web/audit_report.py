@@ -57,7 +57,8 @@ def report_context(
     """The report page's context."""
     report = stored.report
     titles: dict[str, str] = {m.check: m.title for m in report.methods}
-    cases = _cases_to_review(report.flags, titles)
+    subjects = _subjects(report.flags)
+    cases = _cases_to_review(report.flags, titles, subjects)
     head = summary_of(report)
     return {
         "audit": stored,
@@ -67,7 +68,7 @@ def report_context(
         "cases": cases[:MAX_CASES],
         "more_cases": max(0, len(cases) - MAX_CASES),
         "others": [
-            (titles.get(f.check, f.check), linked(f.detail, _subjects(report.flags)))
+            (titles.get(f.check, f.check), linked(f.detail, subjects))
             for f in report.flags
             if f.case is None
         ],
@@ -80,9 +81,11 @@ def report_context(
     }
 
 
-def _cases_to_review(flags: tuple[Flag, ...], titles: dict[str, str]) -> list[ReviewCase]:
-    """Every case some check flagged, in the order first flagged, with all its findings."""
-    subjects = _subjects(flags)
+def _cases_to_review(
+    flags: tuple[Flag, ...], titles: dict[str, str], subjects: dict[str, str]
+) -> list[ReviewCase]:
+    """Every case some check flagged, in the order first flagged, with all its findings (the
+    records they name shown by their teacher, from ``subjects``)."""
     found: dict[str, ReviewCase] = {}
     for flag in flags:
         if flag.case is None:

@@ -416,13 +416,11 @@ def compose_save_item(
 
 @router.post("/compose/{copy_id}/evidence/{item_id}/remove")
 def compose_remove_item(
-    request: Request,
     copy_id: str,
     copy: LaidOutCopy,
     item_id: str,
     form: PostedForm,
     session: SessionDep,
-    rulesets: RuleSetsDep,
     person: AppraiserPerson,
 ) -> Response:
     """Save the main form the Remove button was pressed on, then ask whether to remove it."""
